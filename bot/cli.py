@@ -1,0 +1,186 @@
+"""The `cekfakta` command: the bot, a local console chat, `ask`, `kb` and `eval`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+from bot import messages
+from bot.config import Settings
+from bot.errors import ConfigError, KnowledgeError, UserError
+from bot.knowledge import LEXICON_FILE, TOPICS_FILE, write_facts
+from bot.service import Service, open_service
+
+logger = logging.getLogger("cekfakta")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cekfakta",
+        description="Keyword fact-check hotline. With TELEGRAM_BOT_TOKEN set, runs the Telegram bot; "
+                    "otherwise opens a local console chat.")
+    parser.add_argument("--lang", choices=messages.LANGS, help="reply language (default: CEKFAKTA_LANG or id)")
+    sub = parser.add_subparsers(dest="command")
+
+    run = sub.add_parser("run", help="run the Telegram bot (console chat when no token is set)")
+    run.add_argument("--webhook-url", help="public HTTPS URL for webhook mode (default: long polling)")
+    run.add_argument("--listen", help="webhook listen address (default 127.0.0.1)")
+    run.add_argument("--port", type=int, help="webhook listen port (default 8443)")
+    run.add_argument("--secret-token", help="webhook secret token")
+
+    sub.add_parser("console", help="chat with the bot in this terminal, without Telegram")
+
+    ask = sub.add_parser("ask", help="answer one query as a citizen would read it")
+    ask.add_argument("query", nargs="?", default=None, help="the query text")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("--jsonl", action="store_true", help="read one query a line on stdin, print JSON lines")
+
+    kb = sub.add_parser("kb", help="knowledge base: load, export, stats")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    load = kb_sub.add_parser("load", help="import knowledge files; never drops facts added in the bot")
+    load.add_argument("--from", dest="source", type=Path, help="knowledge folder (default: configured/bundled)")
+    load.add_argument("--force", action="store_true", help="overwrite facts changed in the bot since the last load")
+    export = kb_sub.add_parser("export", help="write the database's facts back as knowledge files")
+    export.add_argument("--to", dest="target", type=Path, default=Path("knowledge"),
+                        help="folder to write (default: ./knowledge)")
+    kb_sub.add_parser("stats", help="counts of facts, versions, audit rows")
+
+    ev = sub.add_parser("eval", help="score a query set (JSON lines: q, expect, kind)")
+    ev.add_argument("file", type=Path)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `cekfakta` command; returns the exit code."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines include the bot token
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "ask":
+        # A query may itself look like an option ("-x"): the words belong to the query.
+        args.query = " ".join(w for w in [args.query, *extra] if w)
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    try:
+        settings = Settings.from_env()
+        lang = args.lang or settings.lang
+        return _dispatch(args, settings, lang)
+    except (ConfigError, KnowledgeError, UserError) as e:
+        print(f"cekfakta: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings, lang: str) -> int:
+    command = args.command or "run"
+    if command == "run" and settings.token:
+        settings.check_token()
+        from bot.tg.app import run_bot  # Telegram is only imported when it is used
+
+        return run_bot(settings, args)
+    logging.getLogger().setLevel(logging.WARNING)  # keep the terminal for the conversation
+    service = open_service(settings)
+    if command in ("run", "console"):
+        return console(service, lang)
+    if command == "ask":
+        return ask(service, args, lang)
+    if command == "kb":
+        return kb(service, args)
+    if command == "eval":
+        return evaluate(service, args.file, lang)
+    raise AssertionError(command)
+
+
+def console(service: Service, lang: str) -> int:
+    """An interactive chat in the terminal, on the same core as the Telegram bot."""
+    print(messages.t("console.welcome", lang, facts=len(service.store.facts())))
+    while True:
+        try:
+            line = input("> ")
+        except EOFError:
+            print()
+            return 0
+        if not line.strip():
+            return 0
+        print(messages.render_answer(service.checker.check(line), lang, messages.TEXT))
+        print()
+
+
+def ask(service: Service, args: argparse.Namespace, lang: str) -> int:
+    """`cekfakta ask`: one query (plain or --json), or many with --jsonl."""
+    if args.jsonl:
+        out = sys.stdout
+        for line in sys.stdin:
+            answer = service.checker.check(line.rstrip("\n"))
+            out.write(json.dumps(messages.answer_json(answer, lang), ensure_ascii=False) + "\n")
+        out.flush()
+        return 0
+    query = args.query if args.query is not None else sys.stdin.read()
+    answer = service.checker.check(query)
+    if args.json:
+        print(json.dumps(messages.answer_json(answer, lang), ensure_ascii=False, indent=2))
+    else:
+        print(messages.render_answer(answer, lang, messages.TEXT))
+    return 0
+
+
+def kb(service: Service, args: argparse.Namespace) -> int:
+    """`cekfakta kb load|export|stats`."""
+    store = service.store
+    if args.kb_command == "load":
+        report = service.load_knowledge(args.source, force=args.force)
+        print(f"added {len(report.added)}, updated {len(report.updated)}, unchanged {len(report.unchanged)}, "
+              f"kept (only in the database) {len(report.kept)}, conflicts {len(report.conflicts)}")
+        for fact_id in report.conflicts:
+            print(f"  conflict: {fact_id} was changed in the bot since the last load; "
+                  "export it first, or load with --force")
+        return 1 if report.conflicts else 0
+    if args.kb_command == "export":
+        facts = [f for f in store.facts(status=None) if f.status != "proposed"]
+        changed = write_facts(facts, args.target)
+        for name in (TOPICS_FILE, LEXICON_FILE):
+            source, target = service.knowledge_dir / name, args.target / name
+            if source.resolve() != target.resolve():
+                shutil.copyfile(source, target)
+        print(f"exported {len(facts)} facts to {args.target} ({len(changed)} files changed)")
+        return 0
+    print(json.dumps({"database": str(service.settings.db_path), **store.stats()}, indent=2))
+    return 0
+
+
+def evaluate(service: Service, path: Path, lang: str) -> int:
+    """`cekfakta eval`: top-1 accuracy on in-scope queries, false-answer rate on the rest."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    hits = inscope = false_answers = outscope = 0
+    misses = []
+    for row in rows:
+        answer = service.checker.check(row["q"])
+        if row["expect"]:
+            inscope += 1
+            top = json.dumps(messages.match_json(answer.matches[0], lang), ensure_ascii=False) \
+                if answer.answered else ""
+            if any(e in top for e in row["expect"]):
+                hits += 1
+            else:
+                got = answer.matches[0].fact.id if answer.matches else "-"
+                misses.append(f"MISS  {row['q']!r}: expected {row['expect']}, "
+                              f"got {got if answer.answered else 'no answer'} ({got})")
+        else:
+            outscope += 1
+            if answer.answered:
+                false_answers += 1
+                misses.append(f"FALSE {row['q']!r}: answered {answer.matches[0].fact.id} "
+                              f"(confidence {answer.matches[0].confidence})")
+    for miss in misses:
+        print(miss)
+    accuracy = hits / inscope if inscope else 1.0
+    false_rate = false_answers / outscope if outscope else 0.0
+    print(f"in-scope: {hits}/{inscope} top-1 accuracy {accuracy:.3f}")
+    print(f"out-of-scope: {false_answers}/{outscope} false-answer rate {false_rate:.3f}")
+    return 0

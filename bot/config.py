@@ -1,0 +1,79 @@
+"""Settings, read from environment variables once at start-up."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from bot.errors import ConfigError
+
+DEFAULT_BOT_API_URL = "https://api.telegram.org/bot"
+_TOKEN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,100}$")
+
+
+def default_db_path() -> Path:
+    """The database file in the user's data folder."""
+    return Path(user_data_dir("cekfakta", appauthor=False)) / "cekfakta.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, with defaults. See the README's configuration table."""
+
+    token: str = ""
+    db_path: Path = field(default_factory=default_db_path)
+    knowledge_dir: Path | None = None  # None: the bundled knowledge files
+    lang: str = "id"
+    bot_api_url: str = DEFAULT_BOT_API_URL
+    salt: str = ""
+    owner_ids: frozenset[int] = frozenset()
+    review: str = "single"
+    webhook_url: str = ""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: str = ""
+    allow_private_urls: bool = False
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """Read settings from `env` (default: the process environment)."""
+        env = dict(os.environ if env is None else env)
+        token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+        lang = env.get("CEKFAKTA_LANG", "id").strip() or "id"
+        if lang not in ("id", "en"):
+            raise ConfigError("CEKFAKTA_LANG must be 'id' or 'en'")
+        review = env.get("CEKFAKTA_REVIEW", "single").strip() or "single"
+        if review not in ("single", "two-person"):
+            raise ConfigError("CEKFAKTA_REVIEW must be 'single' or 'two-person'")
+        try:
+            owners = frozenset(int(x) for x in re.split(r"[,\s]+", env.get("CEKFAKTA_OWNER_IDS", "")) if x)
+            port = int(env.get("CEKFAKTA_WEBHOOK_PORT", "8443"))
+        except ValueError as e:
+            raise ConfigError(f"not a number: {e}") from None
+        knowledge = env.get("CEKFAKTA_KNOWLEDGE", "").strip()
+        return cls(
+            token=token,
+            db_path=Path(env["CEKFAKTA_DB"]).expanduser() if env.get("CEKFAKTA_DB") else default_db_path(),
+            knowledge_dir=Path(knowledge).expanduser() if knowledge else None,
+            lang=lang,
+            bot_api_url=env.get("CEKFAKTA_BOT_API_URL", "").strip() or DEFAULT_BOT_API_URL,
+            salt=env.get("CEKFAKTA_SALT", ""),
+            owner_ids=owners,
+            review=review,
+            webhook_url=env.get("CEKFAKTA_WEBHOOK_URL", "").strip(),
+            webhook_listen=env.get("CEKFAKTA_WEBHOOK_LISTEN", "127.0.0.1").strip(),
+            webhook_port=port,
+            webhook_secret=env.get("CEKFAKTA_WEBHOOK_SECRET", ""),
+            allow_private_urls=env.get("CEKFAKTA_ALLOW_PRIVATE_URLS", "") in ("1", "true", "yes"),
+        )
+
+    def check_token(self) -> None:
+        """Raise ConfigError unless the token looks like one @BotFather issues."""
+        if not _TOKEN.match(self.token):
+            raise ConfigError("TELEGRAM_BOT_TOKEN is malformed: expected '<digits>:<35 characters>' "
+                              "as given by @BotFather")
+

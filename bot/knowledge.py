@@ -1,0 +1,238 @@
+"""The knowledge folder: human-editable TOML files that are the reviewable source of truth.
+
+Layout::
+
+    knowledge/
+      facts/<id>.toml   one fact per file
+      topics.toml       topic keys and their labels (id/en), in display order
+      lexicon.toml      aliases, slang, misspellings, English terms, stopwords, do-not-stem list
+
+Reading validates everything and raises `KnowledgeError` naming the file and line, so bad
+knowledge fails at start-up and in CI, never while replying. Writing produces the exact
+format that reading accepts; a load-then-export round trip changes no byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from bot.errors import KnowledgeError
+from bot.models import CONFIDENCES, FACT_FIELDS, STATUSES, VERDICTS, Fact
+
+FACTS_DIR = "facts"
+TOPICS_FILE = "topics.toml"
+LEXICON_FILE = "lexicon.toml"
+PHRASE_SECTIONS = ("acronyms", "places", "misspellings", "slang", "english", "numbers", "synonyms")
+WORD_LISTS = ("stopwords", "weak", "smalltalk", "no_stem")
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
+_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+_SOURCE_KEYS = {"url", "publisher", "published", "title"}
+_REQUIRED = ("id", "topic", "statement", "as_of", "sources")
+
+
+def bundled_knowledge_dir() -> Path:
+    """The knowledge folder shipped with the package (or the repository's, in a source checkout)."""
+    installed = resources.files("bot") / "knowledge"
+    if installed.is_dir():
+        return Path(str(installed))
+    return Path(__file__).resolve().parent.parent / "knowledge"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Word knowledge for the matcher, read from lexicon.toml."""
+
+    phrases: dict[str, str]
+    stopwords: frozenset[str]
+    weak: frozenset[str]
+    smalltalk: frozenset[str]
+    no_stem: frozenset[str]
+    protected: frozenset[str]  # acronyms and place names: never stemmed, never "corrected"
+    fingerprint: str
+
+    @classmethod
+    def empty(cls) -> Lexicon:
+        """A lexicon with no entries (tests of pure mechanics)."""
+        return cls({}, frozenset(), frozenset(), frozenset(), frozenset(), frozenset(), "empty")
+
+
+def is_partial_date(value: str) -> bool:
+    """True for "YYYY", "YYYY-MM" or a real "YYYY-MM-DD" date."""
+    if not _PARTIAL_DATE.match(value):
+        return False
+    parts = [int(p) for p in value.split("-")]
+    try:
+        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        return False
+    return True
+
+
+def is_url(value: str) -> bool:
+    """True for an absolute http(s) URL."""
+    return bool(_URL.match(value))
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """The line where `key` is set; "sources#2" finds the second [[sources]] table."""
+    name, _, nth = key.partition("#")
+    if nth:
+        headers = list(re.finditer(rf"^\s*\[\[\s*{re.escape(name)}\s*\]\]", text, re.MULTILINE))
+        match = headers[int(nth) - 1] if len(headers) >= int(nth) else None
+    else:
+        match = re.search(rf"^\s*{re.escape(name)}\s*=", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as e:
+        raise KnowledgeError(f"{path}: {e}") from e
+    except (OSError, UnicodeDecodeError) as e:
+        raise KnowledgeError(f"{path}: cannot read: {e}") from e
+
+
+def fact_problems(data: dict[str, Any], topics: dict[str, dict[str, str]]) -> list[tuple[str, str]]:
+    """What is wrong with a fact document, as (key, problem) pairs; empty when valid."""
+    problems: list[tuple[str, str]] = []
+    for key in data:
+        if key not in FACT_FIELDS:
+            problems.append((key, f"unknown field {key!r}"))
+    for key in _REQUIRED:
+        if not data.get(key):
+            problems.append((key, f"missing {key!r}"))
+    for key in FACT_FIELDS:
+        if key in ("keywords", "sources") or key not in data:
+            continue
+        if not isinstance(data[key], str):
+            problems.append((key, f"{key!r} must be text"))
+    if problems:
+        return problems
+    if not _ID.match(data["id"]):
+        problems.append(("id", "id must be lower-case letters, digits and dashes (3-81 characters)"))
+    if data["topic"] not in topics:
+        problems.append(("topic", f"unknown topic {data['topic']!r} (see {TOPICS_FILE})"))
+    if data.get("verdict", "") and data["verdict"] not in VERDICTS:
+        problems.append(("verdict", f"verdict must be one of {', '.join(VERDICTS)}"))
+    if data.get("verdict") and not data.get("claim"):
+        problems.append(("claim", "a fact with a verdict needs the 'claim' it rates"))
+    if data.get("status", "active") not in STATUSES:
+        problems.append(("status", f"status must be one of {', '.join(STATUSES)}"))
+    if data.get("confidence", "high") not in CONFIDENCES:
+        problems.append(("confidence", f"confidence must be one of {', '.join(CONFIDENCES)}"))
+    for key in ("as_of", "until"):
+        if data.get(key) and not is_partial_date(data[key]):
+            problems.append((key, f"{key!r} must be a date like 2021-10-17 (or 2021-10, 2021)"))
+    keywords = data.get("keywords", [])
+    if not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip() for k in keywords):
+        problems.append(("keywords", "keywords must be a list of non-empty texts"))
+    sources = data["sources"]
+    if not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources):
+        return problems + [("sources", "sources must be a list of tables")]
+    for n, source in enumerate(sources, 1):
+        unknown = set(source) - _SOURCE_KEYS
+        if unknown:
+            problems.append((f"sources#{n}", f"source {n}: unknown field(s) {', '.join(sorted(unknown))}"))
+        if not isinstance(source.get("publisher"), str) or not source.get("publisher"):
+            problems.append((f"sources#{n}", f"source {n}: missing publisher"))
+        if source.get("url") and not is_url(str(source["url"])):
+            problems.append((f"sources#{n}", f"source {n}: url must start with http:// or https://"))
+        if source.get("published") and not is_partial_date(str(source["published"])):
+            problems.append((f"sources#{n}", f"source {n}: published must be a date like 2021-10-17"))
+    if not any(s.get("url") for s in sources):
+        problems.append(("sources", "at least one source needs a url"))
+    return problems
+
+
+def parse_fact(path: Path, topics: dict[str, dict[str, str]]) -> Fact:
+    """Read and validate one fact file."""
+    data, text = _read_toml(path)
+    problems = fact_problems(data, topics)
+    if not problems and data["id"] != path.stem:
+        problems.append(("id", f"id {data['id']!r} must match the file name {path.stem!r}"))
+    if problems:
+        key, problem = problems[0]
+        line = _line_of(text, key)
+        where = f"{path}:{line}" if line else str(path)
+        raise KnowledgeError(f"{where}: {problem}")
+    return Fact.from_dict(data)
+
+
+def load_topics(folder: Path) -> dict[str, dict[str, str]]:
+    """Topic key -> {"id": label, "en": label}, in file order."""
+    path = folder / TOPICS_FILE
+    data, text = _read_toml(path)
+    for key, labels in data.items():
+        if not isinstance(labels, dict) or not labels.get("id"):
+            raise KnowledgeError(f"{path}:{_line_of(text, key) or '?'}: topic {key!r} needs an 'id' label")
+    return {k: {"id": v["id"], "en": v.get("en") or v["id"]} for k, v in data.items()}
+
+
+def load_facts(folder: Path, topics: dict[str, dict[str, str]] | None = None) -> list[Fact]:
+    """Every fact of a knowledge folder, validated, sorted by id."""
+    topics = load_topics(folder) if topics is None else topics
+    facts_dir = folder / FACTS_DIR
+    if not facts_dir.is_dir():
+        raise KnowledgeError(f"{facts_dir}: no such folder")
+    return [parse_fact(p, topics) for p in sorted(facts_dir.glob("*.toml"))]
+
+
+def load_lexicon(folder: Path) -> Lexicon:
+    """Read lexicon.toml and check that no variant has two canonical forms."""
+    path = folder / LEXICON_FILE
+    data, text = _read_toml(path)
+    phrases: dict[str, str] = {}
+    protected: set[str] = set()
+    for section in PHRASE_SECTIONS:
+        for canonical, variants in data.get(section, {}).items():
+            if not isinstance(variants, list):
+                raise KnowledgeError(f"{path}:{_line_of(text, canonical) or '?'}: {canonical!r} needs a list")
+            for variant in variants:
+                previous = phrases.get(variant)
+                if previous is not None and previous != canonical:
+                    raise KnowledgeError(
+                        f"{path}:{_line_of(text, canonical) or '?'}: {variant!r} maps to both "
+                        f"{previous!r} and {canonical!r}")
+                phrases[variant] = canonical
+            if section in ("acronyms", "places"):
+                protected.update(canonical.split())
+    canon = set(phrases.values())
+    for variant in phrases:
+        if variant in canon:
+            raise KnowledgeError(f"{path}: {variant!r} is both a canonical form and a variant")
+    words = data.get("words", {})
+    lists = {name: frozenset(w.lower() for w in words.get(name, [])) for name in WORD_LISTS}
+    fingerprint = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return Lexicon(phrases=phrases, protected=frozenset(protected), fingerprint=fingerprint, **lists)
+
+
+def dump_fact(fact: Fact) -> str:
+    """A fact as the text of its knowledge file."""
+    return tomli_w.dumps(fact.to_dict(), multiline_strings=True)
+
+
+def write_facts(facts: list[Fact], folder: Path) -> list[Path]:
+    """Write facts as knowledge files; return the files whose content changed."""
+    facts_dir = folder / FACTS_DIR
+    facts_dir.mkdir(parents=True, exist_ok=True)
+    changed = []
+    for fact in facts:
+        path = facts_dir / f"{fact.id}.toml"
+        text = dump_fact(fact)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            changed.append(path)
+    return changed

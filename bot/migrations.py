@@ -1,0 +1,57 @@
+"""Database schema, as ordered, named sqlite-utils migrations."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATIONS = Migrations("cekfakta")
+migration = MIGRATIONS()
+
+
+@migration
+def m001_facts(db: Database) -> None:
+    """Facts with their search columns and FTS5 index, versions, audit log and settings."""
+    db["facts"].create(
+        {
+            "num": int,  # integer key: the FTS5 index refers to rows by it, and VACUUM keeps it
+            "id": str,
+            "topic": str,
+            "status": str,
+            "verdict": str,
+            "claim": str,
+            "claim_en": str,
+            "statement": str,
+            "statement_en": str,
+            "note": str,
+            "note_en": str,
+            "keywords": str,  # JSON list
+            "sources": str,  # JSON list of {url, publisher, published, title}
+            "as_of": str,
+            "until": str,
+            "confidence": str,
+            "revision": int,
+            "origin": str,  # "file" when last written by `kb load`, else "bot"
+            "created_at": str,
+            "updated_at": str,
+            "search_text": str,
+            "search_keywords": str,
+            "search_stems": str,
+        },
+        pk="num",
+        not_null={"id", "topic", "status", "statement", "revision"},
+    )
+    db["facts"].create_index(["id"], unique=True)
+    db["facts"].create_index(["topic", "status"])
+    db["facts"].enable_fts(["search_text", "search_keywords", "search_stems"], create_triggers=True)
+    db.execute("CREATE VIRTUAL TABLE facts_vocab USING fts5vocab(facts_fts, 'row')")
+    db["fact_versions"].create(
+        {"id": int, "fact_id": str, "revision": int, "data": str, "action": str, "actor": str, "at": str},
+        pk="id",
+    )
+    db["fact_versions"].create_index(["fact_id", "revision"], unique=True)
+    db["audit"].create(
+        {"id": int, "at": str, "actor": str, "action": str, "fact_id": str, "detail": str},
+        pk="id",
+    )
+    db["audit"].create_index(["fact_id"])
+    db["meta"].create({"key": str, "value": str}, pk="key")

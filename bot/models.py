@@ -1,0 +1,113 @@
+"""Frozen value types shared by the core, the store and the edges."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+VERDICTS = ("BENAR", "SALAH", "MENYESATKAN", "HOAKS", "PENIPUAN")
+CONFIDENCES = ("high", "medium-high", "medium", "low")
+STATUSES = ("active", "retracted", "proposed")
+
+# Field order of a fact in its knowledge file; optional fields are left out when empty.
+FACT_FIELDS = (
+    "id", "topic", "status", "verdict", "claim", "claim_en", "statement", "statement_en",
+    "note", "note_en", "keywords", "as_of", "until", "confidence", "sources",
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact comes from: a publication with its publisher and date."""
+
+    publisher: str
+    title: str = ""
+    url: str = ""
+    published: str = ""  # ISO date, possibly partial ("2021-06"), or "" when the source shows none
+
+    def to_dict(self) -> dict[str, str]:
+        """The source as a knowledge-file table, in a stable key order, empty keys left out."""
+        return {k: v for k, v in (("url", self.url), ("publisher", self.publisher),
+                                  ("published", self.published), ("title", self.title)) if v}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A verified statement, with its verdict when it rates a circulating claim."""
+
+    id: str
+    topic: str
+    statement: str
+    sources: tuple[Source, ...]
+    statement_en: str = ""
+    verdict: str = ""
+    claim: str = ""
+    claim_en: str = ""
+    note: str = ""
+    note_en: str = ""
+    keywords: tuple[str, ...] = ()
+    as_of: str = ""
+    until: str = ""
+    confidence: str = "high"
+    status: str = "active"
+    revision: int = 0
+
+    def text(self, name: str, lang: str) -> str:
+        """A text field in `lang`, falling back to Indonesian when no translation exists."""
+        if lang == "en":
+            return getattr(self, f"{name}_en") or getattr(self, name)
+        return getattr(self, name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fact as a knowledge-file document (no revision; status only when not active)."""
+        data = asdict(self)
+        data["keywords"] = list(self.keywords)
+        data["sources"] = [s.to_dict() for s in self.sources]
+        if self.status == "active":
+            data["status"] = ""
+        return {k: data[k] for k in FACT_FIELDS if data[k] not in ("", [], None)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], revision: int = 0) -> Fact:
+        """Build a fact from a knowledge-file document (validated by the caller)."""
+        values = {k: data[k] for k in FACT_FIELDS if k in data and k != "sources"}
+        values["keywords"] = tuple(data.get("keywords", ()))
+        values["status"] = data.get("status") or "active"
+        sources = tuple(Source(**s) for s in data.get("sources", ()))
+        return cls(sources=sources, revision=revision, **values)
+
+    def with_changes(self, **changes: Any) -> Fact:
+        """A copy with some fields replaced."""
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A fact that matched a query, with how well and why."""
+
+    fact: Fact
+    score: float
+    confidence: float
+    matched_terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the core says about a citizen's text.
+
+    `kind` is "fact" when answered, else "not_found", "smalltalk" or "empty".
+    """
+
+    query: str
+    kind: str
+    matches: tuple[Match, ...] = field(default=())
+
+    @property
+    def answered(self) -> bool:
+        """True when a verified fact answers the query."""
+        return self.kind == "fact"
+
+    @property
+    def best(self) -> Match | None:
+        """The best match, when answered."""
+        return self.matches[0] if self.answered else None

@@ -1,0 +1,276 @@
+"""The knowledge base in SQLite: facts, their versions and audit trail, and FTS5 candidate search.
+
+This is the only module that talks to the database. Every change to a fact writes the new
+row, a version and an audit row in one transaction; facts are retracted, never deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.analysis import Analyzer
+from bot.migrations import MIGRATIONS
+from bot.models import Fact, Source
+
+ORIGIN_FILE = "file"
+ORIGIN_BOT = "bot"
+BM25_WEIGHTS = (1.0, 2.0, 0.6)  # search_text, search_keywords, search_stems
+
+
+def utcnow() -> str:
+    """The current time as an ISO 8601 UTC string."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class ImportReport:
+    """What `Store.import_facts` did."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)  # changed in the bot since the last load
+    kept: list[str] = field(default_factory=list)  # only in the database; never dropped
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Index terms and how many facts contain each, for weighting and typo correction."""
+
+    doc_freq: dict[str, int]
+    documents: int
+
+
+class Store:
+    """Facts in a SQLite database, kept searchable with an FTS5 index maintained by triggers."""
+
+    def __init__(self, db: Database, analyzer: Analyzer):
+        self.db = db
+        self.analyzer = analyzer
+        MIGRATIONS.apply(db)
+        self._vocabulary: Vocabulary | None = None
+        self._vocabulary_stamp: tuple[int, int] | None = None
+        self._writes = 0
+        if self.get_meta("lexicon") != analyzer.lexicon.fingerprint:
+            self.reindex()
+
+    @classmethod
+    def open(cls, path: str | Path, analyzer: Analyzer) -> Store:
+        """Open (creating it and its folder if needed) the database file at `path`."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = Database(sqlite3.connect(str(path), check_same_thread=False))
+        db.enable_wal()
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA busy_timeout=5000")
+        return cls(db, analyzer)
+
+    # -- settings ---------------------------------------------------------------------------
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        """A stored setting."""
+        rows = list(self.db.query("SELECT value FROM meta WHERE key = ?", [key]))
+        return rows[0]["value"] if rows else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store a setting."""
+        self.db["meta"].upsert({"key": key, "value": value}, pk="key")
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def _fact(self, row: dict[str, Any]) -> Fact:
+        return Fact(
+            id=row["id"], topic=row["topic"], status=row["status"], verdict=row["verdict"] or "",
+            claim=row["claim"] or "", claim_en=row["claim_en"] or "", statement=row["statement"],
+            statement_en=row["statement_en"] or "", note=row["note"] or "", note_en=row["note_en"] or "",
+            keywords=tuple(json.loads(row["keywords"] or "[]")),
+            sources=tuple(Source(**s) for s in json.loads(row["sources"] or "[]")),
+            as_of=row["as_of"] or "", until=row["until"] or "", confidence=row["confidence"] or "high",
+            revision=row["revision"],
+        )
+
+    def get(self, fact_id: str) -> Fact | None:
+        """The current version of a fact, whatever its status."""
+        rows = list(self.db.query("SELECT * FROM facts WHERE id = ?", [fact_id]))
+        return self._fact(rows[0]) if rows else None
+
+    def facts(self, status: str | None = "active", topic: str | None = None) -> list[Fact]:
+        """Facts by id, filtered by status (None: all) and topic."""
+        where, params = [], []
+        if status is not None:
+            where.append("status = ?")
+            params.append(status)
+        if topic is not None:
+            where.append("topic = ?")
+            params.append(topic)
+        sql = "SELECT * FROM facts" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+        return [self._fact(r) for r in self.db.query(sql, params)]
+
+    def origin(self, fact_id: str) -> str | None:
+        """Who last wrote a fact: ORIGIN_FILE (kb load) or ORIGIN_BOT."""
+        rows = list(self.db.query("SELECT origin FROM facts WHERE id = ?", [fact_id]))
+        return rows[0]["origin"] if rows else None
+
+    def search(self, match_expression: str, limit: int) -> list[tuple[Fact, float]]:
+        """Active facts matching an FTS5 expression built by the core, best BM25 first.
+
+        BM25 is returned as a positive number, larger is better. The expression must be built
+        from index tokens only (see `core.match_expression`); user text never reaches MATCH.
+        """
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        sql = (
+            f"SELECT facts.*, -bm25(facts_fts, {weights}) AS relevance FROM facts_fts "
+            "JOIN facts ON facts.num = facts_fts.rowid "
+            "WHERE facts_fts MATCH ? AND facts.status = 'active' ORDER BY relevance DESC LIMIT ?"
+        )
+        return [(self._fact(r), r["relevance"]) for r in self.db.query(sql, [match_expression, limit])]
+
+    def vocabulary(self) -> Vocabulary:
+        """Index terms with document frequencies; reloaded only after the knowledge changes."""
+        stamp = (self._writes, self.db.execute("PRAGMA data_version").fetchone()[0])
+        if self._vocabulary is None or stamp != self._vocabulary_stamp:
+            doc_freq = {r[0]: r[1] for r in self.db.execute("SELECT term, doc FROM facts_vocab")}
+            documents = self.db.execute("SELECT count(*) FROM facts WHERE status = 'active'").fetchone()[0]
+            self._vocabulary = Vocabulary(doc_freq, documents)
+            self._vocabulary_stamp = stamp
+        return self._vocabulary
+
+    def versions(self, fact_id: str) -> list[dict[str, Any]]:
+        """Every version of a fact, oldest first."""
+        return list(self.db.query(
+            "SELECT revision, action, actor, at, data FROM fact_versions WHERE fact_id = ? ORDER BY revision",
+            [fact_id]))
+
+    def audit_rows(self, fact_id: str | None = None) -> list[dict[str, Any]]:
+        """Audit rows, oldest first, optionally for one fact."""
+        if fact_id is None:
+            return list(self.db.query("SELECT * FROM audit ORDER BY id"))
+        return list(self.db.query("SELECT * FROM audit WHERE fact_id = ? ORDER BY id", [fact_id]))
+
+    def stats(self) -> dict[str, Any]:
+        """Counts for `cekfakta kb stats`."""
+        facts = self.facts(status=None)
+        return {
+            "facts": len(facts),
+            "by_status": dict(sorted(Counter(f.status for f in facts).items())),
+            "by_topic": dict(sorted(Counter(f.topic for f in facts if f.status == "active").items())),
+            "by_verdict": dict(sorted(Counter(f.verdict or "-" for f in facts if f.status == "active").items())),
+            "sources": sum(len(f.sources) for f in facts),
+            "versions": self.db["fact_versions"].count,
+            "audit_rows": self.db["audit"].count,
+            "index_terms": len(self.vocabulary().doc_freq),
+        }
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def _search_columns(self, fact: Fact) -> dict[str, str]:
+        text, text_stems = self.analyzer.index_text(
+            fact.statement, fact.statement_en, fact.claim, fact.claim_en, fact.note, fact.note_en)
+        keywords, keyword_stems = self.analyzer.index_text(*fact.keywords)
+        return {"search_text": text, "search_keywords": keywords,
+                "search_stems": f"{text_stems} {keyword_stems}".strip()}
+
+    def save(self, fact: Fact, actor: str, action: str, origin: str = ORIGIN_BOT,
+             reason: str = "") -> Fact:
+        """Write a new version of `fact` (insert or update) with its version and audit rows.
+
+        All three writes happen in one transaction. Returns the fact with its new revision.
+        """
+        now = utcnow()
+        with self.db.atomic():
+            before = self.get(fact.id)
+            revision = (before.revision if before else 0) + 1
+            saved = fact.with_changes(revision=revision)
+            data = saved.to_dict()
+            row = {
+                "id": saved.id, "topic": saved.topic, "status": saved.status, "verdict": saved.verdict,
+                "claim": saved.claim, "claim_en": saved.claim_en, "statement": saved.statement,
+                "statement_en": saved.statement_en, "note": saved.note, "note_en": saved.note_en,
+                "keywords": json.dumps(list(saved.keywords), ensure_ascii=False),
+                "sources": json.dumps([s.to_dict() for s in saved.sources], ensure_ascii=False),
+                "as_of": saved.as_of, "until": saved.until, "confidence": saved.confidence,
+                "revision": revision, "origin": origin, "updated_at": now,
+                **self._search_columns(saved),
+            }
+            if before is None:
+                self.db["facts"].insert({**row, "created_at": now})
+            else:
+                self.db["facts"].update(self._num(saved.id), row)
+            self.db["fact_versions"].insert({
+                "fact_id": saved.id, "revision": revision, "action": action, "actor": actor, "at": now,
+                "data": json.dumps(data, ensure_ascii=False, sort_keys=True),
+            })
+            self._audit(actor, action, saved.id, before.to_dict() if before else None, data, reason, now)
+        self._writes += 1
+        return saved
+
+    def _num(self, fact_id: str) -> int:
+        return self.db.execute("SELECT num FROM facts WHERE id = ?", [fact_id]).fetchone()[0]
+
+    def _audit(self, actor: str, action: str, fact_id: str | None, before: dict | None,
+               after: dict | None, reason: str, at: str) -> None:
+        changes = {
+            key: [(before or {}).get(key), (after or {}).get(key)]
+            for key in sorted(set(before or {}) | set(after or {}))
+            if (before or {}).get(key) != (after or {}).get(key)
+        }
+        detail = {"changes": changes}
+        if reason:
+            detail["reason"] = reason
+        self.db["audit"].insert({"at": at, "actor": actor, "action": action, "fact_id": fact_id,
+                                 "detail": json.dumps(detail, ensure_ascii=False)})
+
+    def audit(self, actor: str, action: str, fact_id: str | None = None, reason: str = "") -> None:
+        """Record an event that changes no fact (a refused command, for instance)."""
+        self._audit(actor, action, fact_id, None, None, reason, utcnow())
+
+    def import_facts(self, facts: list[Fact], actor: str = "kb-load", force: bool = False) -> ImportReport:
+        """Bring knowledge-file facts into the database without losing anything.
+
+        New facts are added; facts last written by a load are updated when their file changed.
+        A fact changed through the bot since the last load is a conflict and left as it is,
+        unless `force`. Facts that exist only in the database are kept.
+        """
+        report = ImportReport()
+        incoming = {f.id for f in facts}
+        with self.db.atomic():
+            for fact in facts:
+                current = self.get(fact.id)
+                if current is None:
+                    self.save(fact, actor, "load:add", ORIGIN_FILE)
+                    report.added.append(fact.id)
+                elif current.to_dict() == fact.to_dict():
+                    report.unchanged.append(fact.id)
+                elif self.origin(fact.id) == ORIGIN_FILE or force:
+                    self.save(fact, actor, "load:update", ORIGIN_FILE)
+                    report.updated.append(fact.id)
+                else:
+                    report.conflicts.append(fact.id)
+            report.kept = [f.id for f in self.facts(status=None) if f.id not in incoming]
+        return report
+
+    def reindex(self) -> None:
+        """Recompute every fact's search columns (after the lexicon changed); triggers update FTS5."""
+        with self.db.atomic():
+            for fact in self.facts(status=None):
+                self.db["facts"].update(self._num(fact.id), self._search_columns(fact))
+            self.set_meta("lexicon", self.analyzer.lexicon.fingerprint)
+        self._writes += 1
+
+    def integrity_ok(self) -> bool:
+        """True when SQLite's integrity check and the FTS5 index check both pass."""
+        if self.db.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            return False
+        try:
+            self.db.execute("INSERT INTO facts_fts(facts_fts) VALUES('integrity-check')")
+        except sqlite3.DatabaseError:
+            return False
+        return True

@@ -1,0 +1,123 @@
+"""The `cekfakta` command line: the contract that benchmarks and later edges rely on."""
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from bot.knowledge import FACTS_DIR
+
+MATCH_KEYS = {"id", "statement", "verdict", "sources", "score", "matched_terms"}
+
+
+def test_ask_prints_the_reply_a_citizen_reads(run_cli):
+    result = run_cli("ask", "link bansos PKH 600 ribu")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("❌ HOAKS")
+    assert "Klaim yang beredar:" in out and "Sumber:" in out
+    assert "Kompas.com Cek Fakta, 21 Mar 2022" in out and "https://www.kompas.com/cekfakta/" in out
+    assert "Cocok dengan kata:" in out
+
+
+def test_ask_in_english(run_cli):
+    result = run_cli("--lang", "en", "ask", "BSU hoax")
+    assert "Sources:" in result.stdout and ("FALSE" in result.stdout or "HOAX" in result.stdout)
+
+
+def test_ask_not_found_says_so_honestly(run_cli):
+    result = run_cli("ask", "harga beras hari ini")
+    assert "belum ada di basis fakta terverifikasi" in result.stdout
+
+
+def test_ask_json_follows_the_contract(run_cli):
+    data = json.loads(run_cli("ask", "--json", "kabupaten prioritas NTT 2021").stdout)
+    assert set(data) == {"query", "answered", "matches"}
+    assert data["answered"] is True
+    best = data["matches"][0]
+    assert MATCH_KEYS <= set(best)
+    assert best["id"] == "ntt-2021-kabupaten-prioritas"
+    assert {"url", "publisher", "published", "title"} == set(best["sources"][0])
+    assert best["matched_terms"] and isinstance(best["score"], float)
+    scores = [m["score"] for m in data["matches"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_ask_jsonl_answers_each_line_in_order(run_cli):
+    queries = ["BSU hoaks", "selamat pagi", "blk komunitas ntt ada berapa", "", "qwerty"]
+    result = run_cli("ask", "--jsonl", input="\n".join(queries) + "\n")
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["query"] for r in rows] == queries
+    assert [r["answered"] for r in rows] == [True, False, True, False, False]
+    assert rows[2]["matches"][0]["id"] == "blk-komunitas-ntt-2022"
+
+
+def test_eval_scores_a_query_set(run_cli, tmp_path):
+    queries = tmp_path / "set.jsonl"
+    queries.write_text("\n".join(json.dumps(r) for r in [
+        {"q": "BSU hoaks", "expect": ["BSU"], "kind": "hoax"},
+        {"q": "inpres kemiskinan ekstrem", "expect": ["tidak ada di fakta"], "kind": "x"},
+        {"q": "selamat pagi", "expect": [], "kind": "out"},
+    ]) + "\n")
+    result = run_cli("eval", str(queries))
+    lines = result.stdout.splitlines()
+    assert lines[-2] == "in-scope: 1/2 top-1 accuracy 0.500"
+    assert lines[-1] == "out-of-scope: 0/1 false-answer rate 0.000"
+    assert any(line.startswith("MISS  'inpres kemiskinan ekstrem'") for line in lines)
+
+
+def test_kb_stats(run_cli):
+    stats = json.loads(run_cli("kb", "stats").stdout)
+    assert stats["facts"] >= 36 and stats["by_status"] == {"active": stats["facts"]}
+    assert stats["versions"] == stats["facts"] and stats["audit_rows"] == stats["facts"]
+
+
+def test_kb_export_writes_the_bundled_files_back_unchanged(run_cli, tmp_path, knowledge_dir):
+    result = run_cli("kb", "export", "--to", "out")
+    assert result.returncode == 0, result.stderr
+    exported = tmp_path / "out"
+    for path in (knowledge_dir / FACTS_DIR).glob("*.toml"):
+        assert (exported / FACTS_DIR / path.name).read_bytes() == path.read_bytes()
+    assert (exported / "lexicon.toml").read_bytes() == (knowledge_dir / "lexicon.toml").read_bytes()
+
+
+def test_kb_load_from_an_edited_folder_updates_and_keeps_the_rest(run_cli, tmp_path, knowledge_dir):
+    folder = tmp_path / "edited"
+    shutil.copytree(knowledge_dir, folder)
+    path = folder / FACTS_DIR / "satpel-pvp-kupang.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Pada 2024", "Pada tahun 2024"), encoding="utf-8")
+    (folder / FACTS_DIR / "padat-karya-ntt.toml").unlink()
+    result = run_cli("kb", "load", "--from", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert "updated 1" in result.stdout and "kept (only in the database) 1" in result.stdout
+    assert "Pada tahun 2024" in run_cli("ask", "satpel pvp kupang").stdout
+    assert "padat karya" in run_cli("ask", "padat karya NTT").stdout.lower()
+
+
+def test_bad_knowledge_fails_with_one_line_naming_the_file(run_cli, tmp_path, knowledge_dir):
+    folder = tmp_path / "broken"
+    shutil.copytree(knowledge_dir, folder)
+    path = folder / FACTS_DIR / "satpel-pvp-kupang.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('confidence = "medium"', 'confidence = "tinggi"'))
+    result = run_cli("ask", "blk", env={"CEKFAKTA_KNOWLEDGE": str(folder)})
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "satpel-pvp-kupang.toml:" in result.stderr and "confidence must be one of" in result.stderr
+
+
+def test_console_chat_without_a_token(run_cli):
+    result = run_cli(input="BSU hoaks\nselamat pagi\n\n")
+    assert result.returncode == 0, result.stderr
+    assert "konsol lokal" in result.stdout
+    assert "BSU" in result.stdout and "Halo!" in result.stdout
+
+
+def test_database_is_created_on_first_use_in_the_configured_path(run_cli, db_path):
+    assert not db_path.exists()
+    run_cli("ask", "blk")
+    assert db_path.exists()
+
+
+def test_installed_command_exists_beside_this_python():
+    scripts = Path(sys.executable).parent
+    assert (scripts / "cekfakta").exists() or (scripts / "cekfakta.exe").exists()
