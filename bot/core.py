@@ -16,10 +16,12 @@ from rapidfuzz.distance import Levenshtein
 from bot import match
 from bot.analysis import Analyzer, Term
 from bot.models import Answer, Fact
-from bot.store import Store, Vocabulary
+from bot.store import Hit, Store, Vocabulary
 
 MAX_QUERY_CHARS = 4096  # Telegram's message limit; longer input is cut, not refused
 MAX_MATCH_TERMS = 24  # the rarest words of a long message are enough to find its candidates
+MAX_AND_TERMS = 6  # words required together in the fast first search
+ENOUGH_CANDIDATES = 5  # a first search that finds this many facts needs no broader one
 CANDIDATES = 40  # facts re-ranked per query
 MIN_CORRECTABLE = 4  # shorter words are too ambiguous to correct
 PROFILE_CACHE = 4096  # fact profiles kept in memory
@@ -50,6 +52,12 @@ def match_expression(forms: list[str]) -> str:
     """
     safe = [f'"{f}"' for f in dict.fromkeys(forms) if _SAFE_TERM.match(f)]
     return " OR ".join(safe)
+
+
+def all_of(groups: list[list[str]]) -> str:
+    """An FTS5 expression requiring one form of every group ("a" OR "b") AND ("c")."""
+    parts = [match_expression(g) for g in groups]
+    return " AND ".join(f"({p})" for p in parts if p)
 
 
 @dataclass
@@ -84,18 +92,49 @@ class Checker:
             return Answer(query, "not_found")
         weights = {t.token: match.term_weight(t, self._doc_freq(t, vocabulary), vocabulary.documents,
                                               t.token in corrected) for t in terms}
-        rarest = sorted(known, key=lambda t: -weights[t.token])[:MAX_MATCH_TERMS]
-        expression = match_expression([f for t in rarest for f in (t.token, t.stem)])
-        candidates = [
-            match.Candidate(fact, self._profile(fact), relevance)
-            for fact, relevance in self.store.search(expression, CANDIDATES)
-        ]
+        candidates = [match.Candidate(hit.fact, self._profile(hit), hit.relevance)
+                      for hit in self._search(known, weights)]
         phrase_weights = _PhraseWeights(vocabulary)
         ranked = match.rerank(terms, weights, candidates, phrase_weights)
         shown = match.see_also(ranked)
         if not shown:
             return Answer(query, "not_found", tuple(ranked[:1]))
         return Answer(query, "fact", tuple(shown))
+
+    def _search(self, known: list[Term], weights: dict[str, float]) -> list[Hit]:
+        """FTS5 candidates, cheapest search first.
+
+        Facts holding every word (or all but one) are found with AND searches, which stay fast
+        however large the base. Only when those find few facts does a broader OR search run, and
+        it leaves out the light words: a fact holding nothing but those could not reach the
+        confidence threshold anyway.
+        """
+        rarest = sorted(known, key=lambda t: (-weights[t.token], t.token))[:MAX_MATCH_TERMS]
+        groups = [[t.token, t.stem] for t in rarest]
+        hits: dict[str, Hit] = {}
+        if 1 < len(groups) <= MAX_AND_TERMS:
+            for hit in self.store.search(all_of(groups), CANDIDATES):
+                hits[hit.fact.id] = hit
+            if len(hits) < ENOUGH_CANDIDATES and len(groups) > 2:
+                for skip in range(len(groups)):
+                    expression = all_of(groups[:skip] + groups[skip + 1:])
+                    for hit in self.store.search(expression, CANDIDATES):
+                        hits.setdefault(hit.fact.id, hit)
+        if len(hits) >= ENOUGH_CANDIDATES:
+            return list(hits.values())
+        total = sum(weights.values())
+        light = 0.0
+        essential = list(rarest)
+        while len(essential) > 1:  # drop the lightest words while they alone stay below the threshold
+            lightest = weights[essential[-1].token]
+            if light + lightest >= (1 - match.ANSWER_THRESHOLD) * total:
+                break
+            light += lightest
+            essential.pop()
+        for hit in self.store.search(match_expression([f for t in essential for f in (t.token, t.stem)]),
+                                     CANDIDATES):
+            hits.setdefault(hit.fact.id, hit)
+        return list(hits.values())
 
     @staticmethod
     def _doc_freq(term: Term, vocabulary: Vocabulary) -> int:
@@ -137,16 +176,14 @@ class Checker:
         best = min(found, key=lambda f: (f[1], -vocabulary.doc_freq.get(f[0], 0), f[0]))
         return best[0]
 
-    def _profile(self, fact: Fact) -> match.Profile:
+    def _profile(self, hit: Hit) -> match.Profile:
+        fact = hit.fact
         key = (fact.id, fact.revision)
         profile = self._profiles.get(key)
         if profile is not None:
             self._profiles.move_to_end(key)
             return profile
         analyzer = self.analyzer
-        tokens = [t for text in (fact.statement, fact.statement_en, fact.claim, fact.claim_en,
-                                 fact.note, fact.note_en, *fact.keywords) if text
-                  for t in analyzer.tokens(text)]
         claim = tuple(analyzer.query_terms(analyzer.tokens(fact.claim)))
         phrases = tuple(tuple(analyzer.query_terms(analyzer.tokens(k))) for k in fact.keywords)
         correction: frozenset[str] = frozenset()
@@ -156,7 +193,7 @@ class Checker:
             correction = frozenset(
                 t.token for t in analyzer.query_terms(analyzer.tokens(fact.statement))
                 if t.token not in claim_words and t.stem not in claim_words)
-        profile = match.Profile(frozenset(tokens), frozenset(analyzer.stem(t) for t in tokens), phrases,
+        profile = match.Profile(frozenset(hit.words.split()), frozenset(hit.stems.split()), phrases,
                                 claim, correction)
         self._profiles[key] = profile
         if len(self._profiles) > PROFILE_CACHE:

@@ -55,3 +55,27 @@ def m001_facts(db: Database) -> None:
     )
     db["audit"].create_index(["fact_id"])
     db["meta"].create({"key": str, "value": str}, pk="key")
+
+
+@migration
+def m002_citizens(db: Database) -> None:
+    """What the hotline keeps about citizens: hashed ids only, no names or phone numbers."""
+    db["users"].create(
+        {"user_hash": str, "lang": str, "active": int, "updated_at": str}, pk="user_hash")
+    db["questions"].create(
+        {"id": int, "user_hash": str, "text": str, "normalized": str, "asked_at": str, "status": str,
+         "fact_id": str, "answered_at": str, "answered_by": str},
+        pk="id",
+    )
+    db["questions"].create_index(["status", "asked_at"])
+    # Where to send the answer to a queued question; deleted once the question is closed.
+    db["question_chats"].create({"question_id": int, "chat_id": int}, pk="question_id")
+    db["feedback"].create(
+        {"id": int, "at": str, "user_hash": str, "fact_id": str, "revision": int, "helpful": int}, pk="id")
+    db["query_log"].create(
+        {"id": int, "at": str, "user_hash": str, "answered": int, "fact_id": str, "terms": str}, pk="id")
+    db["query_log"].create_index(["at"])
+    # Facts sent to a chat, kept 30 days so that a corrected or retracted fact can be followed up.
+    db["deliveries"].create(
+        {"id": int, "at": str, "chat_id": int, "user_hash": str, "fact_id": str, "revision": int}, pk="id")
+    db["deliveries"].create_index(["fact_id", "at"])

@@ -42,6 +42,16 @@ class ImportReport:
 
 
 @dataclass(frozen=True)
+class Hit:
+    """A fact found by FTS5, with its BM25 relevance (larger is better) and indexed words."""
+
+    fact: Fact
+    relevance: float
+    words: str  # canonical tokens of its texts and keywords, space-separated
+    stems: str
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     """Index terms and how many facts contain each, for weighting and typo correction."""
 
@@ -102,6 +112,16 @@ class Store:
         rows = list(self.db.query("SELECT * FROM facts WHERE id = ?", [fact_id]))
         return self._fact(rows[0]) if rows else None
 
+    def number(self, fact_id: str) -> int | None:
+        """A fact's short integer key (for Telegram buttons, whose data is limited to 64 bytes)."""
+        row = self.db.execute("SELECT num FROM facts WHERE id = ?", [fact_id]).fetchone()
+        return row[0] if row else None
+
+    def get_by_number(self, num: int) -> Fact | None:
+        """The fact with that integer key, whatever its status."""
+        rows = list(self.db.query("SELECT * FROM facts WHERE num = ?", [num]))
+        return self._fact(rows[0]) if rows else None
+
     def facts(self, status: str | None = "active", topic: str | None = None) -> list[Fact]:
         """Facts by id, filtered by status (None: all) and topic."""
         where, params = [], []
@@ -119,19 +139,21 @@ class Store:
         rows = list(self.db.query("SELECT origin FROM facts WHERE id = ?", [fact_id]))
         return rows[0]["origin"] if rows else None
 
-    def search(self, match_expression: str, limit: int) -> list[tuple[Fact, float]]:
+    def search(self, match_expression: str, limit: int) -> list[Hit]:
         """Active facts matching an FTS5 expression built by the core, best BM25 first.
 
-        BM25 is returned as a positive number, larger is better. The expression must be built
-        from index tokens only (see `core.match_expression`); user text never reaches MATCH.
+        The expression must be built from index tokens only (see `core.match_expression`);
+        user text never reaches MATCH. Only active facts have indexed words, so ranking happens
+        inside FTS5 and only the best rows are joined.
         """
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
         sql = (
-            f"SELECT facts.*, -bm25(facts_fts, {weights}) AS relevance FROM facts_fts "
-            "JOIN facts ON facts.num = facts_fts.rowid "
-            "WHERE facts_fts MATCH ? AND facts.status = 'active' ORDER BY relevance DESC LIMIT ?"
+            f"SELECT facts.*, ranked.relevance FROM (SELECT rowid, -bm25(facts_fts, {weights}) AS relevance "
+            "FROM facts_fts WHERE facts_fts MATCH ? ORDER BY relevance DESC LIMIT ?) AS ranked "
+            "JOIN facts ON facts.num = ranked.rowid WHERE facts.status = 'active' ORDER BY ranked.relevance DESC"
         )
-        return [(self._fact(r), r["relevance"]) for r in self.db.query(sql, [match_expression, limit])]
+        return [Hit(self._fact(r), r["relevance"], f"{r['search_text']} {r['search_keywords']}", r["search_stems"])
+                for r in self.db.query(sql, [match_expression, limit])]
 
     def vocabulary(self) -> Vocabulary:
         """Index terms with document frequencies; reloaded only after the knowledge changes."""
@@ -172,6 +194,8 @@ class Store:
     # -- writing ----------------------------------------------------------------------------
 
     def _search_columns(self, fact: Fact) -> dict[str, str]:
+        if fact.status != "active":  # only servable facts are in the index (and its vocabulary)
+            return {"search_text": "", "search_keywords": "", "search_stems": ""}
         text, text_stems = self.analyzer.index_text(
             fact.statement, fact.statement_en, fact.claim, fact.claim_en, fact.note, fact.note_en)
         keywords, keyword_stems = self.analyzer.index_text(*fact.keywords)

@@ -14,7 +14,7 @@ def fact(fact_id="uji-fakta", statement="Nelayan Alor menerima bantuan perahu mo
 
 
 def test_migrations_create_the_expected_schema(store):
-    assert [m.name for m in MIGRATIONS.applied(store.db)] == ["m001_facts"]
+    assert [m.name for m in MIGRATIONS.applied(store.db)] == ["m001_facts", "m002_citizens"]
     columns = store.db["facts"].columns_dict
     assert columns["num"] is int and columns["id"] is str and columns["revision"] is int
     assert {"search_text", "search_keywords", "search_stems"} <= set(columns)
@@ -25,7 +25,7 @@ def test_migrations_create_the_expected_schema(store):
 def test_opening_twice_applies_no_migration_again(db_path, analyzer):
     Store.open(db_path, analyzer)
     again = Store.open(db_path, analyzer)
-    assert len(MIGRATIONS.applied(again.db)) == 1
+    assert len(MIGRATIONS.applied(again.db)) == 2
 
 
 def test_saving_writes_row_version_and_audit_in_step(store):
@@ -42,10 +42,10 @@ def test_saving_writes_row_version_and_audit_in_step(store):
 
 def test_fts_index_follows_edits_through_triggers(store):
     store.save(fact(), actor="cli", action="add")
-    assert [f.id for f, _ in store.search('"motor"', 5)] == ["uji-fakta"]
+    assert [h.fact.id for h in store.search('"motor"', 5)] == ["uji-fakta"]
     store.save(fact(statement="Nelayan Alor menerima bantuan jaring."), actor="cli", action="edit")
     assert store.search('"motor"', 5) == []
-    assert [f.id for f, _ in store.search('"jaring"', 5)] == ["uji-fakta"]
+    assert [h.fact.id for h in store.search('"jaring"', 5)] == ["uji-fakta"]
     assert store.integrity_ok()
 
 
