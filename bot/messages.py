@@ -7,6 +7,7 @@ escaped) or as plain text for the console and `cekfakta ask`.
 from __future__ import annotations
 
 import html
+import re
 from datetime import date
 
 from bot.models import Answer, Fact, Match, Source
@@ -53,6 +54,102 @@ TEXTS: dict[str, dict[str, str]] = {
               "misalnya «kemiskinan ekstrem NTT».",
         "en": "Your message has no words to check. Send keywords in letters or digits, for example "
               "«extreme poverty NTT».",
+    },
+    # Telegram
+    "tg.start": {
+        "id": "Halo! Saya <b>cekfakta</b>, bot cek fakta. Saya mencocokkan pertanyaan Anda dengan basis fakta "
+              "terverifikasi tentang kemiskinan ekstrem di NTT, program Kemnaker dan BLK, angka kemiskinan, "
+              "serta hoaks seputar bantuan.\n\n"
+              "<b>Cara bertanya:</b> kirim kata kunci atau teruskan (forward) pesan yang ingin dicek.\n"
+              "Contoh: <i>kabupaten prioritas kemiskinan ekstrem NTT</i> atau <i>BSU hoaks</i>.\n\n"
+              "/topik daftar topik • /bahasa ganti bahasa • /help bantuan\n\n"
+              "<b>Privasi:</b> kami tidak menyimpan nama atau nomor telepon. ID Telegram Anda hanya disimpan "
+              "sebagai kode acak (hash) bersama pilihan bahasa dan penilaian 👍/👎. Teks pertanyaan hanya "
+              "disimpan jika Anda setuju meneruskannya ke moderator.",
+        "en": "Hello! I am <b>cekfakta</b>, a fact-check bot. I match your question against a base of verified "
+              "facts about extreme poverty in NTT, the Ministry of Manpower's programmes and BLK training, "
+              "poverty figures, and hoaxes about aid.\n\n"
+              "<b>How to ask:</b> send keywords or forward the message you want checked.\n"
+              "Example: <i>NTT extreme poverty priority districts</i> or <i>BSU hoax</i>.\n\n"
+              "/topik topics • /bahasa language • /help help\n\n"
+              "<b>Privacy:</b> we store no names or phone numbers. Your Telegram id is stored only as a "
+              "random code (hash), with your language and 👍/👎 ratings. The text of a question is stored "
+              "only if you agree to send it to our moderators.",
+    },
+    "tg.help": {
+        "id": "<b>Bantuan cekfakta</b>\n\n"
+              "• Kirim <b>kata kunci</b>: <i>BLK Kupang</i>, <i>angka kemiskinan NTT 2022</i>, "
+              "<i>link bansos 600 ribu</i>. Salah ketik dan singkatan (yg, kab., Kemenaker) tidak apa-apa.\n"
+              "• <b>Teruskan pesan</b> berantai atau berita yang ingin dicek; saya membaca isinya.\n"
+              "• Jawaban berisi label (HOAKS, SALAH, MENYESATKAN, PENIPUAN, atau fakta terverifikasi), "
+              "penjelasan, kata yang cocok, dan <b>sumber</b> dengan tautan.\n"
+              "• Jika belum ada di basis fakta, saya bilang terus terang dan tidak menebak. Anda bisa "
+              "meneruskan pertanyaan ke moderator; jawabannya akan dikirim ke sini.\n"
+              "• Di grup, saya hanya menjawab jika dipanggil: perintah, sebutan @nama bot, atau balasan ke "
+              "pesan saya.\n\n"
+              "/topik menjelajah topik • /bahasa Bahasa Indonesia atau English • /start perkenalan",
+        "en": "<b>cekfakta help</b>\n\n"
+              "• Send <b>keywords</b>: <i>BLK Kupang</i>, <i>NTT poverty 2022</i>, "
+              "<i>bansos link 600 ribu</i>. Typos and abbreviations are fine.\n"
+              "• <b>Forward</b> a chain message or news item to check it; I read its content.\n"
+              "• Answers carry a label (HOAX, FALSE, MISLEADING, SCAM, or verified fact), the explanation, "
+              "the matched words and the <b>sources</b> with links.\n"
+              "• If it is not in the fact base yet, I say so and never guess. You can send the question to "
+              "our moderators; the answer will come back here.\n"
+              "• In groups I only answer when addressed: a command, an @mention of the bot, or a reply to "
+              "one of my messages.\n\n"
+              "/topik browse topics • /bahasa Bahasa Indonesia or English • /start introduction",
+    },
+    "tg.cmd.start": {"id": "Mulai dan cara bertanya", "en": "Start and how to ask"},
+    "tg.cmd.help": {"id": "Bantuan lengkap", "en": "Full help"},
+    "tg.cmd.topik": {"id": "Jelajahi fakta per topik", "en": "Browse facts by topic"},
+    "tg.cmd.bahasa": {"id": "Ganti bahasa / language", "en": "Change language / bahasa"},
+    "tg.topics": {"id": "📚 Pilih topik:", "en": "📚 Choose a topic:"},
+    "tg.topic_facts": {"id": "📚 {topic}: pilih fakta.", "en": "📚 {topic}: choose a fact."},
+    "tg.topic_empty": {"id": "Belum ada fakta di topik ini.", "en": "No facts in this topic yet."},
+    "tg.back": {"id": "« Semua topik", "en": "« All topics"},
+    "tg.language_prompt": {"id": "Pilih bahasa / Choose a language:", "en": "Choose a language / Pilih bahasa:"},
+    "tg.language_set": {"id": "Bahasa diganti ke Bahasa Indonesia.", "en": "Language set to English."},
+    "tg.nontext": {
+        "id": "Maaf, saya hanya bisa membaca teks. Kirim kata kunci atau teruskan pesan berisi teks, "
+              "misalnya «BSU hoaks».",
+        "en": "Sorry, I can only read text. Send keywords or forward a text message, for example «BSU hoax».",
+    },
+    "tg.consent_prompt": {
+        "id": "Mau pertanyaan ini diteruskan ke moderator? Jika ya, kami menyimpan teksnya (tanpa nama atau "
+              "nomor telepon) dan membalas di sini setelah diperiksa.",
+        "en": "Send this question to our moderators? If so, we store its text (no name or phone number) and "
+              "reply here once it has been checked.",
+    },
+    "tg.consent_button": {"id": "📨 Teruskan ke moderator", "en": "📨 Send to moderators"},
+    "tg.queued": {
+        "id": "✅ Pertanyaan Anda sudah diteruskan ke moderator. Kami akan membalas di sini setelah diperiksa.",
+        "en": "✅ Your question was sent to our moderators. We will reply here once it has been checked.",
+    },
+    "tg.consent_expired": {
+        "id": "Pertanyaan aslinya tidak ditemukan lagi. Silakan kirim ulang pertanyaan Anda.",
+        "en": "The original question is no longer available. Please send it again.",
+    },
+    "tg.consent_not_yours": {
+        "id": "Hanya penanya yang bisa meneruskan pertanyaan ini.",
+        "en": "Only the person who asked can send this question.",
+    },
+    "tg.helpful": {"id": "👍 Membantu", "en": "👍 Helpful"},
+    "tg.not_helpful": {"id": "👎 Tidak membantu", "en": "👎 Not helpful"},
+    "tg.feedback_thanks": {"id": "Terima kasih atas masukannya!", "en": "Thank you for the feedback!"},
+    "tg.see_also_button": {"id": "🔎 {headline}", "en": "🔎 {headline}"},
+    "tg.updated": {
+        "id": "ℹ️ Fakta ini sudah diperbarui sejak tombol ini dibuat; berikut versi terbaru.",
+        "en": "ℹ️ This fact was updated after this button was made; here is the current version.",
+    },
+    "tg.retracted": {
+        "id": "Fakta ini sudah dicabut oleh moderator dan tidak berlaku lagi.",
+        "en": "This fact was retracted by the moderators and no longer holds.",
+    },
+    "tg.stale_button": {"id": "Tombol ini sudah tidak berlaku.", "en": "This button is no longer valid."},
+    "tg.error": {
+        "id": "Maaf, terjadi kesalahan di pihak kami. Silakan coba lagi sebentar lagi.",
+        "en": "Sorry, something went wrong on our side. Please try again in a moment.",
     },
     "console.welcome": {
         "id": "cekfakta: konsol lokal (tanpa Telegram) di atas basis fakta {facts} fakta. "
@@ -192,3 +289,62 @@ def answer_json(answer: Answer, lang: str = "id") -> dict:
         "answered": answer.answered,
         "matches": [match_json(m, lang) for m in answer.matches] if answer.answered else [],
     }
+
+
+_HTML_TOKEN = re.compile(r"<[^>]+>|[^<\s]+|\s+")
+_TAG_NAME = re.compile(r"^<\s*(/?)\s*([a-zA-Z0-9-]+)")
+
+
+def _tag(token: str) -> tuple[bool, str] | None:
+    """(is_closing, name) for an HTML tag token, else None."""
+    match = _TAG_NAME.match(token) if token.startswith("<") else None
+    return (match.group(1) == "/", match.group(2).lower()) if match else None
+
+
+def split_html(text: str, limit: int = 4096) -> list[str]:
+    """Split Telegram HTML into messages of at most `limit` characters.
+
+    Cuts fall on paragraph breaks where possible, then line breaks, then spaces; never inside a
+    tag or an entity. Tags open at a cut are closed at the end of one part and reopened at the
+    start of the next, so every part is valid HTML on its own.
+    """
+    tokens = _HTML_TOKEN.findall(text)
+    parts: list[str] = []
+    while tokens:
+        part, tokens = _take(tokens, limit)
+        if part.strip():
+            parts.append(part.strip("\n"))
+    return parts or [text[:limit]]
+
+
+def _take(tokens: list[str], limit: int) -> tuple[str, list[str]]:
+    stack: list[tuple[str, str]] = []  # (opening token, name)
+    size = 0
+    cuts = []  # (index after the cut, priority, size, stack at that point)
+    for i, token in enumerate(tokens):
+        tag = _tag(token)
+        closing = sum(len(name) + 3 for _, name in stack)
+        if tag and not tag[0]:
+            closing += len(tag[1]) + 3
+        if size + len(token) + closing > limit:
+            break
+        if tag and tag[0]:
+            if stack and stack[-1][1] == tag[1]:
+                stack.pop()
+        elif tag:
+            stack.append((token, tag[1]))
+        size += len(token)
+        if token.isspace():
+            priority = 2 if "\n\n" in token else 1 if "\n" in token else 0
+            cuts.append((i + 1, priority, size, list(stack)))
+    else:
+        return "".join(tokens), []
+    good = [c for c in cuts if c[2] >= limit // 2] or cuts
+    if not good:
+        # One word longer than the limit: cut the word itself (plain text, no tag inside).
+        head, rest = tokens[0][: limit - 1], tokens[0][limit - 1:]
+        return head, [rest, *tokens[1:]]
+    index, _, _, open_tags = max(good, key=lambda c: (c[1], c[2]))
+    closing = "".join(f"</{name}>" for _, name in reversed(open_tags))
+    reopening = [token for token, _ in open_tags]
+    return "".join(tokens[:index]) + closing, reopening + tokens[index:]

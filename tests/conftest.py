@@ -61,3 +61,65 @@ def run_cli(tmp_path: Path, db_path: Path):
                               text=True, cwd=tmp_path, env=full_env, timeout=timeout)
 
     return run
+
+
+class TelegramHarness:
+    """The real PTB Application wired to the core, talking HTTP to the local fake Bot API."""
+
+    def __init__(self, app, api, service):
+        from fakes import Updates
+
+        self.app = app
+        self.api = api
+        self.service = service
+        self.updates = Updates()
+
+    async def send(self, payload: dict) -> list[dict]:
+        """Feed one update to the bot; return the messages it sent in reply."""
+        from telegram import Update
+
+        before = len(self.api.sent())
+        self.api.remember(payload)
+        await self.app.process_update(Update.de_json(payload, self.app.bot))
+        return self.api.sent()[before:]
+
+    async def say(self, text: str, **kwargs) -> list[dict]:
+        """A citizen writes `text` in a private chat (or as kwargs say)."""
+        return await self.send(self.updates.message(text, **kwargs))
+
+    async def press(self, data: str, message: dict, user_id: int = 4242) -> list[dict]:
+        """A citizen presses the button with `data` under `message`."""
+        current = self.api.message(message["chat"]["id"], message["message_id"]) or message
+        return await self.send(self.updates.callback(data, current, user_id))
+
+    def message_of(self, sent: dict) -> dict:
+        """The message the fake server created for a sendMessage call, as it is now."""
+        return self.api.message(int(sent["chat_id"]), sent["_message_id"])
+
+
+@pytest.fixture
+def bot_api():
+    from fakes import FakeBotAPI
+
+    api = FakeBotAPI().start()
+    yield api
+    api.stop()
+
+
+@pytest.fixture
+def tg_settings(bot_api, tmp_path):
+    from fakes import TOKEN
+
+    return Settings(token=TOKEN, db_path=tmp_path / "tg.db", bot_api_url=bot_api.base_url, salt="test-salt")
+
+
+@pytest.fixture
+async def telegram(bot_api, tg_settings):
+    from bot.tg.app import build_application
+
+    service = open_service(tg_settings)
+    app = build_application(service, tg_settings)
+    await app.initialize()
+    await app.post_init(app)
+    yield TelegramHarness(app, bot_api, service)
+    await app.shutdown()

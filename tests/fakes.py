@@ -1,0 +1,382 @@
+"""A local fake of the Telegram Bot API, for end-to-end tests of the real PTB Application.
+
+It listens on 127.0.0.1 on a random port, speaks the Bot API's HTTP protocol (the bot reaches it
+through PTB's `base_url`), records every call, serves queued updates to `getUpdates` honouring
+`offset`, rejects HTML that Telegram would reject, and answers 429 or 403 on demand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+TOKEN = "123456789:AAF-fake-token-for-the-local-test-server"
+BOT_USER = {"id": 999000, "is_bot": True, "first_name": "cekfakta", "username": "cekfakta_test_bot",
+            "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "span",
+                "tg-spoiler", "blockquote", "tg-emoji"}
+TEXT_FIELDS = {"text", "caption", "parse_mode", "callback_query_id", "language_code", "url", "secret_token",
+               "description", "short_description", "name", "ip_address"}
+_BAD_ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot|#\d+|#x[0-9a-fA-F]+);)")
+
+
+@dataclass
+class Call:
+    """One request the bot made."""
+
+    method: str
+    params: dict[str, Any]
+
+
+class _TelegramHTML(HTMLParser):
+    """Checks text the way Telegram's HTML parse mode does: known tags, properly nested."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag not in ALLOWED_TAGS:
+            self.errors.append(f"unsupported start tag {tag!r}")
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"can't find end tag corresponding to start tag {self.stack[-1:] or None} at {tag!r}")
+        else:
+            self.stack.pop()
+
+
+def html_problem(text: str) -> str | None:
+    """Why Telegram would reject `text` in HTML mode, or None."""
+    if _BAD_ENTITY.search(text):
+        return "unescaped '&'"
+    parser = _TelegramHTML()
+    parser.feed(text)
+    parser.close()
+    if parser.stack:
+        parser.errors.append(f"unclosed tags {parser.stack}")
+    return "; ".join(parser.errors) or None
+
+
+class FakeBotAPI:
+    """The fake server. Use `start()`/`stop()`, or the `bot_api` fixture."""
+
+    def __init__(self, token: str = TOKEN):
+        self.token = token
+        self.calls: list[Call] = []
+        self.html_errors: list[str] = []
+        self._updates: list[dict[str, Any]] = []
+        self._failures: dict[str, deque[tuple[int, str, int | None]]] = defaultdict(deque)
+        self._messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self._chat_types: dict[int, str] = {}
+        self._cond = threading.Condition()
+        self._next_update = 1
+        self._next_message = 5000
+        self._server: ThreadingHTTPServer | None = None
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def start(self) -> FakeBotAPI:
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                api._handle(self)
+
+            do_GET = do_POST
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+
+    @property
+    def base_url(self) -> str:
+        """What to give PTB as `base_url` (the token is appended to it)."""
+        return f"http://127.0.0.1:{self._server.server_address[1]}/bot"
+
+    # -- test controls ----------------------------------------------------------------------
+
+    def fail_next(self, method: str, code: int, description: str, retry_after: int | None = None) -> None:
+        """Answer the next call of `method` with an error (429 with retry_after, 403, 400...)."""
+        with self._cond:
+            self._failures[method].append((code, description, retry_after))
+
+    def push_update(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update for getUpdates; its update_id is assigned here."""
+        with self._cond:
+            update = {**update, "update_id": self._next_update}
+            self._next_update += 1
+            self._remember_incoming(update)
+            self._updates.append(update)
+            self._cond.notify_all()
+        return update
+
+    def remember(self, update: dict[str, Any]) -> None:
+        """Record the messages of an update fed to the bot directly (for reply lookups)."""
+        with self._cond:
+            self._remember_incoming(update)
+
+    def calls_to(self, method: str) -> list[dict[str, Any]]:
+        """The parameters of every call to `method`, in order."""
+        with self._cond:
+            return [c.params for c in self.calls if c.method == method]
+
+    def sent(self) -> list[dict[str, Any]]:
+        """Every sendMessage call."""
+        return self.calls_to("sendMessage")
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 15) -> list[dict[str, Any]]:
+        """Block until `method` was called `count` times; return those calls."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                calls = [c.params for c in self.calls if c.method == method]
+                if len(calls) >= count:
+                    return calls
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"{method} called {len(calls)} times, expected {count}")
+                self._cond.wait(remaining)
+
+    async def until(self, method: str, count: int = 1, timeout: float = 15) -> list[dict[str, Any]]:
+        """Like `wait_for`, without blocking the event loop the bot runs on."""
+        deadline = time.monotonic() + timeout
+        while True:
+            calls = self.calls_to(method)
+            if len(calls) >= count:
+                return calls
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{method} called {len(calls)} times, expected {count}")
+            await asyncio.sleep(0.02)
+
+    def message(self, chat_id: int, message_id: int) -> dict[str, Any] | None:
+        """A message the server knows (sent by the bot or fed to it)."""
+        with self._cond:
+            return self._messages.get((chat_id, message_id))
+
+    # -- protocol ---------------------------------------------------------------------------
+
+    def _remember_incoming(self, update: dict[str, Any]) -> None:
+        for key in ("message", "edited_message"):
+            message = update.get(key)
+            if message:
+                self._chat_types[message["chat"]["id"]] = message["chat"]["type"]
+                self._messages[(message["chat"]["id"], message["message_id"])] = message
+
+    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        path = request.path.split("?", 1)[0]
+        prefix = f"/bot{self.token}/"
+        if not path.startswith(prefix):
+            self._reply(request, 401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+            return
+        method = path[len(prefix):]
+        params = self._params(request)
+        with self._cond:
+            self.calls.append(Call(method, params))
+            self._cond.notify_all()
+            failure = self._failures[method].popleft() if self._failures[method] else None
+        if failure:
+            code, description, retry_after = failure
+            body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+            if retry_after is not None:
+                body["parameters"] = {"retry_after": retry_after}
+            self._reply(request, code, body)
+            return
+        handler = getattr(self, f"_api_{method}", None)
+        if handler is None:
+            self._reply(request, 404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"})
+            return
+        result = handler(params)
+        if isinstance(result, tuple):  # (status, error description)
+            self._reply(request, result[0], {"ok": False, "error_code": result[0], "description": result[1]})
+        else:
+            if isinstance(result, dict) and "message_id" in result:
+                params["_message_id"] = result["message_id"]  # which message this call created or edited
+            self._reply(request, 200, {"ok": True, "result": result})
+
+    @staticmethod
+    def _params(request: BaseHTTPRequestHandler) -> dict[str, Any]:
+        length = int(request.headers.get("Content-Length") or 0)
+        raw = request.rfile.read(length).decode("utf-8") if length else ""
+        content_type = request.headers.get("Content-Type", "")
+        if "json" in content_type:
+            return json.loads(raw or "{}")
+        params: dict[str, Any] = {}
+        for key, values in parse_qs(raw, keep_blank_values=True).items():
+            value = values[-1]
+            if key not in TEXT_FIELDS:
+                try:
+                    value = json.loads(value)
+                except ValueError:
+                    pass
+            params[key] = value
+        return params
+
+    @staticmethod
+    def _reply(request: BaseHTTPRequestHandler, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode()
+        request.send_response(status)
+        request.send_header("Content-Type", "application/json")
+        request.send_header("Content-Length", str(len(data)))
+        request.end_headers()
+        request.wfile.write(data)
+
+    def _new_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        with self._cond:
+            self._next_message += 1
+            message: dict[str, Any] = {
+                "message_id": self._next_message, "date": int(time.time()), "from": BOT_USER,
+                "chat": {"id": chat_id, "type": self._chat_types.get(chat_id, "private" if chat_id > 0 else "group")},
+                "text": params.get("text", ""),
+            }
+            if params.get("reply_markup"):
+                message["reply_markup"] = params["reply_markup"]
+            reply = params.get("reply_parameters") or {}
+            original = self._messages.get((chat_id, int(reply["message_id"]))) if reply.get("message_id") else None
+            if original:
+                message["reply_to_message"] = original
+            self._messages[(chat_id, message["message_id"])] = message
+        return message
+
+    def _check_text(self, text: str, params: dict[str, Any]) -> tuple[int, str] | None:
+        if len(text) > 4096:
+            return 400, "Bad Request: message is too long"
+        if not text.strip():
+            return 400, "Bad Request: message text is empty"
+        if params.get("parse_mode") == "HTML":
+            problem = html_problem(text)
+            if problem:
+                self.html_errors.append(problem)
+                return 400, f"Bad Request: can't parse entities: {problem}"
+        return None
+
+    def _api_getMe(self, params: dict) -> dict:  # noqa: N802
+        return BOT_USER
+
+    def _api_getUpdates(self, params: dict) -> list:  # noqa: N802
+        offset = int(params.get("offset") or 0)
+        wait = min(float(params.get("timeout") or 0), 0.5)
+        with self._cond:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            if not self._updates and wait:
+                self._cond.wait(wait)
+            return list(self._updates)
+
+    def _api_sendMessage(self, params: dict) -> dict | tuple:  # noqa: N802
+        problem = self._check_text(params.get("text", ""), params)
+        return problem or self._new_message(params)
+
+    def _api_editMessageText(self, params: dict) -> dict | tuple:  # noqa: N802
+        problem = self._check_text(params.get("text", ""), params)
+        if problem:
+            return problem
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        with self._cond:
+            message = dict(self._messages.get(key) or {"message_id": key[1], "date": int(time.time()),
+                                                        "chat": {"id": key[0], "type": "private"}, "from": BOT_USER})
+            message["text"] = params["text"]
+            message.pop("reply_markup", None)
+            if params.get("reply_markup"):
+                message["reply_markup"] = params["reply_markup"]
+            self._messages[key] = message
+        return message
+
+    def _api_editMessageReplyMarkup(self, params: dict) -> dict:  # noqa: N802
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        with self._cond:
+            message = dict(self._messages.get(key) or {"message_id": key[1], "date": int(time.time()),
+                                                        "chat": {"id": key[0], "type": "private"}, "from": BOT_USER,
+                                                        "text": ""})
+            message.pop("reply_markup", None)
+            if params.get("reply_markup"):
+                message["reply_markup"] = params["reply_markup"]
+            self._messages[key] = message
+        return message
+
+    def _api_answerCallbackQuery(self, params: dict) -> bool:  # noqa: N802
+        return True
+
+    def _api_setMyCommands(self, params: dict) -> bool:  # noqa: N802
+        return True
+
+    def _api_deleteWebhook(self, params: dict) -> bool:  # noqa: N802
+        return True
+
+    def _api_setWebhook(self, params: dict) -> bool:  # noqa: N802
+        return True
+
+    def _api_sendChatAction(self, params: dict) -> bool:  # noqa: N802
+        return True
+
+    def _api_close(self, params: dict) -> bool:
+        return True
+
+
+class Updates:
+    """Builds update payloads as Telegram sends them."""
+
+    def __init__(self) -> None:
+        self._message_id = 100
+        self._callback_id = 0
+        self._update_id = 0
+
+    def _update(self, **payload: Any) -> dict[str, Any]:
+        self._update_id += 1
+        return {"update_id": self._update_id, **payload}
+
+    def _next(self) -> int:
+        self._message_id += 1
+        return self._message_id
+
+    def message(self, text: str | None = None, user_id: int = 4242, chat_id: int | None = None,
+                chat_type: str = "private", edited: bool = False, reply_to: dict | None = None,
+                forwarded: bool = False, **content: Any) -> dict[str, Any]:
+        """A message update (text, or other content such as sticker=..., caption=...)."""
+        user = {"id": user_id, "is_bot": False, "first_name": "Warga"}
+        chat_id = chat_id if chat_id is not None else user_id
+        chat = {"id": chat_id, "type": chat_type}
+        if chat_type != "private":
+            chat["title"] = "Grup Warga"
+        message: dict[str, Any] = {"message_id": self._next(), "date": int(time.time()), "chat": chat,
+                                   "from": user, **content}
+        if text is not None:
+            message["text"] = text
+            if text.startswith("/"):
+                command = text.split()[0]
+                message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        if edited:
+            message["edit_date"] = int(time.time())
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        if forwarded:
+            message["forward_origin"] = {"type": "hidden_user", "sender_user_name": "Grup keluarga",
+                                         "date": int(time.time()) - 3600}
+        return self._update(**{"edited_message" if edited else "message": message})
+
+    def callback(self, data: str, message: dict[str, Any], user_id: int = 4242) -> dict[str, Any]:
+        """A button press on `message` (a message the bot sent, as the fake server returned it)."""
+        self._callback_id += 1
+        return self._update(callback_query={"id": str(self._callback_id), "chat_instance": "ci",
+                                            "from": {"id": user_id, "is_bot": False, "first_name": "Warga"},
+                                            "message": message, "data": data})
