@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from bot import messages
+from bot.claimreview import claim_reviews
 from bot.config import Settings
 from bot.errors import ConfigError, KnowledgeError, UserError
 from bot.knowledge import LEXICON_FILE, TOPICS_FILE, write_facts
@@ -45,8 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--from", dest="source", type=Path, help="knowledge folder (default: configured/bundled)")
     load.add_argument("--force", action="store_true", help="overwrite facts changed in the bot since the last load")
     export = kb_sub.add_parser("export", help="write the database's facts back as knowledge files")
-    export.add_argument("--to", dest="target", type=Path, default=Path("knowledge"),
-                        help="folder to write (default: ./knowledge)")
+    export.add_argument("--to", dest="target", type=Path, default=None,
+                        help="folder to write (default: ./knowledge); with --format claimreview, a file "
+                             "(default: standard output)")
+    export.add_argument("--format", choices=("toml", "claimreview"), default="toml",
+                        help="toml: knowledge files; claimreview: schema.org ClaimReview JSON-LD")
     kb_sub.add_parser("stats", help="counts of facts, versions, audit rows")
 
     ev = sub.add_parser("eval", help="score a query set (JSON lines: q, expect, kind)")
@@ -141,14 +145,22 @@ def kb(service: Service, args: argparse.Namespace) -> int:
             print(f"  conflict: {fact_id} was changed in the bot since the last load; "
                   "export it first, or load with --force")
         return 1 if report.conflicts else 0
+    if args.kb_command == "export" and args.format == "claimreview":
+        text = json.dumps(claim_reviews(store.facts()), ensure_ascii=False, indent=2) + "\n"
+        if args.target is None:
+            sys.stdout.write(text)
+        else:
+            args.target.write_text(text, encoding="utf-8")
+        return 0
     if args.kb_command == "export":
+        target = args.target or Path("knowledge")
         facts = [f for f in store.facts(status=None) if f.status != "proposed"]
-        changed = write_facts(facts, args.target)
+        changed = write_facts(facts, target)
         for name in (TOPICS_FILE, LEXICON_FILE):
-            source, target = service.knowledge_dir / name, args.target / name
-            if source.resolve() != target.resolve():
-                shutil.copyfile(source, target)
-        print(f"exported {len(facts)} facts to {args.target} ({len(changed)} files changed)")
+            source = service.knowledge_dir / name
+            if source.resolve() != (target / name).resolve():
+                shutil.copyfile(source, target / name)
+        print(f"exported {len(facts)} facts to {target} ({len(changed)} files changed)")
         return 0
     print(json.dumps({"database": str(service.settings.db_path), **store.stats()}, indent=2))
     return 0

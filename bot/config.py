@@ -36,7 +36,7 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_secret: str = ""
-    allow_private_urls: bool = False
+    allowed_networks: str = ""  # CIDRs source URLs may point into despite being private (tests: 127.0.0.0/8)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -55,6 +55,12 @@ class Settings:
         except ValueError as e:
             raise ConfigError(f"not a number: {e}") from None
         knowledge = env.get("CEKFAKTA_KNOWLEDGE", "").strip()
+        try:
+            from bot.remote import parse_networks
+
+            parse_networks(env.get("CEKFAKTA_ALLOWED_NETWORKS", ""))
+        except ValueError as e:
+            raise ConfigError(f"CEKFAKTA_ALLOWED_NETWORKS: {e}") from None
         return cls(
             token=token,
             db_path=Path(env["CEKFAKTA_DB"]).expanduser() if env.get("CEKFAKTA_DB") else default_db_path(),
@@ -68,7 +74,7 @@ class Settings:
             webhook_listen=env.get("CEKFAKTA_WEBHOOK_LISTEN", "127.0.0.1").strip(),
             webhook_port=port,
             webhook_secret=env.get("CEKFAKTA_WEBHOOK_SECRET", ""),
-            allow_private_urls=env.get("CEKFAKTA_ALLOW_PRIVATE_URLS", "") in ("1", "true", "yes"),
+            allowed_networks=env.get("CEKFAKTA_ALLOWED_NETWORKS", "").strip(),
         )
 
     def check_token(self) -> None:

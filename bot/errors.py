@@ -2,7 +2,21 @@
 
 
 class UserError(Exception):
-    "An error whose message is shown to the user as it is."
+    "An error whose message is shown to the user: a text key of `messages` with its values."
+
+    def __init__(self, key: str, **values: object):
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+    def message(self, lang: str = "id") -> str:
+        """The message in `lang`."""
+        from bot.messages import t
+
+        return t(self.key, lang, **self.values)
+
+    def __str__(self) -> str:
+        return self.message("en")
 
 
 class KnowledgeError(Exception):

@@ -151,6 +151,154 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "Maaf, terjadi kesalahan di pihak kami. Silakan coba lagi sebentar lagi.",
         "en": "Sorry, something went wrong on our side. Please try again in a moment.",
     },
+    # Moderators
+    "mod.refused": {
+        "id": "⛔ Perintah ini khusus moderator. Percobaan ini dicatat.",
+        "en": "⛔ This command is for moderators only. The attempt has been recorded.",
+    },
+    "mod.owner_only": {"id": "⛔ Perintah ini khusus pemilik bot.", "en": "⛔ This command is for the bot's owners only."},
+    "mod.help": {
+        "id": "<b>Perintah moderator</b>\n"
+              "/tambah fakta baru (langkah demi langkah) • /batal batalkan\n"
+              "/fakta &lt;id&gt; lihat • /ubah &lt;id&gt; ubah satu bagian • /riwayat &lt;id&gt; riwayat\n"
+              "/cabut &lt;id&gt; &lt;alasan&gt; • /pulihkan &lt;id&gt;\n"
+              "/usulan • /setujui &lt;no&gt; • /tolak &lt;no&gt; &lt;alasan&gt;\n"
+              "/antrian • /jawab &lt;no_pertanyaan&gt; &lt;id_fakta&gt; • /abaikan &lt;no_pertanyaan&gt;\n"
+              "/statistik\n"
+              "Pemilik: /mod tambah &lt;user_id&gt; • /mod hapus &lt;user_id&gt; • /mod daftar",
+        "en": "<b>Moderator commands</b>\n"
+              "/tambah new fact (step by step) • /batal cancel\n"
+              "/fakta &lt;id&gt; view • /ubah &lt;id&gt; edit one part • /riwayat &lt;id&gt; history\n"
+              "/cabut &lt;id&gt; &lt;reason&gt; retract • /pulihkan &lt;id&gt; restore\n"
+              "/usulan proposals • /setujui &lt;no&gt; approve • /tolak &lt;no&gt; &lt;reason&gt; reject\n"
+              "/antrian queue • /jawab &lt;question_no&gt; &lt;fact_id&gt; • /abaikan &lt;question_no&gt;\n"
+              "/statistik statistics\n"
+              "Owners: /mod tambah &lt;user_id&gt; • /mod hapus &lt;user_id&gt; • /mod daftar",
+    },
+    "mod.usage": {"id": "Cara pakai: {usage}", "en": "Usage: {usage}"},
+    "mod.invalid": {"id": "Fakta ini belum lengkap: {problem}", "en": "This fact is incomplete: {problem}"},
+    "mod.added": {"id": "✅ {user_id} sekarang moderator.", "en": "✅ {user_id} is now a moderator."},
+    "mod.removed": {"id": "✅ {user_id} bukan moderator lagi.", "en": "✅ {user_id} is no longer a moderator."},
+    "mod.not_moderator": {"id": "{user_id} bukan moderator.", "en": "{user_id} is not a moderator."},
+    "mod.list": {"id": "<b>Moderator</b> (pemilik: {owners})", "en": "<b>Moderators</b> (owners: {owners})"},
+    "mod.list_empty": {"id": "Belum ada moderator selain pemilik.", "en": "No moderators besides the owners."},
+    "mod.no_fact": {"id": "Fakta «{id}» tidak ditemukan.", "en": "No fact «{id}»."},
+    "mod.no_proposal": {"id": "Tidak ada usulan tertunda nomor «{id}».", "en": "No pending proposal «{id}»."},
+    "mod.no_question": {"id": "Tidak ada pertanyaan terbuka nomor «{id}».", "en": "No open question «{id}»."},
+    "mod.not_active": {"id": "Fakta «{id}» sedang tidak aktif.", "en": "Fact «{id}» is not active."},
+    "mod.reason_needed": {"id": "Sertakan alasannya.", "en": "Give a reason."},
+    "mod.already_retracted": {"id": "Fakta «{id}» sudah dicabut.", "en": "Fact «{id}» is already retracted."},
+    "mod.already_active": {"id": "Fakta «{id}» masih aktif.", "en": "Fact «{id}» is active."},
+    "mod.own_proposal": {
+        "id": "Usulan harus disetujui atau ditolak moderator lain.",
+        "en": "A proposal must be approved or rejected by another moderator.",
+    },
+    "mod.ask_statement": {
+        "id": "Langkah 1: tulis <b>pernyataan</b> yang sudah diverifikasi (kalimat lengkap). /batal untuk membatalkan.",
+        "en": "Step 1: write the verified <b>statement</b> (full sentences). /batal to cancel.",
+    },
+    "mod.ask_verdict": {
+        "id": "Apakah fakta ini menilai klaim yang beredar? Pilih <b>verdict</b>:",
+        "en": "Does this fact rate a circulating claim? Choose the <b>verdict</b>:",
+    },
+    "mod.no_verdict": {"id": "Tanpa verdict (fakta biasa)", "en": "No verdict (plain fact)"},
+    "mod.ask_claim": {"id": "Tulis <b>klaim yang beredar</b> yang dinilai.", "en": "Write the <b>circulating claim</b> being rated."},
+    "mod.ask_url": {"id": "Kirim <b>URL sumber</b> (http/https).", "en": "Send the <b>source URL</b> (http/https)."},
+    "mod.ask_publisher": {
+        "id": "Tulis <b>penerbit dan tanggal terbit</b>, dipisah koma. Contoh: <i>Kompas, 2024-01-23</i>",
+        "en": "Write the <b>publisher and publication date</b>, separated by a comma. Example: <i>Kompas, 2024-01-23</i>",
+    },
+    "mod.ask_topic": {"id": "Pilih <b>topik</b>:", "en": "Choose the <b>topic</b>:"},
+    "mod.ask_keywords": {
+        "id": "Tulis <b>kata kunci</b> yang mungkin diketik warga, dipisah koma (atau - jika tidak ada).",
+        "en": "Write <b>keywords</b> citizens might type, separated by commas (or - for none).",
+    },
+    "mod.ask_note": {"id": "Tulis <b>catatan</b> atau koreksi (atau - untuk menghapus).", "en": "Write the <b>note</b> or caveat (or - to clear)."},
+    "mod.ask_field": {"id": "Bagian mana yang diubah?", "en": "Which part do you want to change?"},
+    "mod.field.statement": {"id": "Pernyataan", "en": "Statement"},
+    "mod.field.verdict": {"id": "Verdict", "en": "Verdict"},
+    "mod.field.claim": {"id": "Klaim", "en": "Claim"},
+    "mod.field.source": {"id": "Sumber", "en": "Source"},
+    "mod.field.keywords": {"id": "Kata kunci", "en": "Keywords"},
+    "mod.field.topic": {"id": "Topik", "en": "Topic"},
+    "mod.field.note": {"id": "Catatan", "en": "Note"},
+    "mod.use_buttons": {"id": "Pilih dengan tombol di atas, atau /batal.", "en": "Choose with the buttons above, or /batal."},
+    "mod.too_short": {"id": "Terlalu pendek; tulis kalimat lengkap.", "en": "Too short; write full sentences."},
+    "mod.too_long": {"id": "Terlalu panjang (maksimal {limit} karakter).", "en": "Too long (at most {limit} characters)."},
+    "mod.url_invalid": {"id": "Itu bukan URL http/https yang valid.", "en": "That is not a valid http/https URL."},
+    "mod.url_private": {
+        "id": "Alamat «{host}» ada di jaringan privat/lokal dan ditolak. Kirim URL publik.",
+        "en": "The address «{host}» is on a private/local network and is refused. Send a public URL.",
+    },
+    "mod.url_unresolvable": {"id": "Nama host «{host}» tidak ditemukan.", "en": "Host name «{host}» not found."},
+    "mod.url_checking": {"id": "Memeriksa tautan…", "en": "Checking the link…"},
+    "mod.url_ok": {"id": "✅ Tautan hidup. Judul halaman: {title}", "en": "✅ Link is live. Page title: {title}"},
+    "mod.url_dead": {
+        "id": "⚠️ Tautan tidak bisa dibuka ({problem}). Kirim URL lain, atau ketik <b>tetap</b> untuk memakai URL ini.",
+        "en": "⚠️ The link could not be opened ({problem}). Send another URL, or type <b>keep</b> to use this one.",
+    },
+    "mod.publisher_format": {
+        "id": "Tulis penerbit, koma, lalu tanggal. Contoh: <i>Kompas, 2024-01-23</i>",
+        "en": "Write the publisher, a comma, then the date. Example: <i>Kompas, 2024-01-23</i>",
+    },
+    "mod.date_invalid": {
+        "id": "«{value}» bukan tanggal. Pakai 2024-01-23, 23-01-2024 atau 23/01/2024.",
+        "en": "«{value}» is not a date. Use 2024-01-23, 23-01-2024 or 23/01/2024.",
+    },
+    "mod.preview": {"id": "<b>Pratinjau</b> ({id}):", "en": "<b>Preview</b> ({id}):"},
+    "mod.save": {"id": "✅ Simpan", "en": "✅ Save"},
+    "mod.discard": {"id": "✖️ Batal", "en": "✖️ Cancel"},
+    "mod.saved": {"id": "✅ Tersimpan: {id} (revisi {revision}). Langsung dipakai untuk menjawab warga.",
+                  "en": "✅ Saved: {id} (revision {revision}). Citizens get it from now on."},
+    "mod.proposed": {
+        "id": "📝 Usulan #{number} untuk {id} menunggu persetujuan moderator lain (/setujui {number}).",
+        "en": "📝 Proposal #{number} for {id} awaits another moderator's approval (/setujui {number}).",
+    },
+    "mod.cancelled": {"id": "Dibatalkan; tidak ada yang disimpan.", "en": "Cancelled; nothing was saved."},
+    "mod.retracted": {"id": "✅ {id} dicabut dan tidak lagi disajikan. Pulihkan dengan /pulihkan {id}.",
+                      "en": "✅ {id} is retracted and no longer served. Restore it with /pulihkan {id}."},
+    "mod.restored": {"id": "✅ {id} aktif kembali (revisi {revision}).", "en": "✅ {id} is active again (revision {revision})."},
+    "mod.corrections": {"id": "Pemberitahuan koreksi dikirim ke {count} obrolan.", "en": "Correction notices sent to {count} chats."},
+    "mod.approved": {"id": "✅ Usulan disetujui: {id} (revisi {revision}).", "en": "✅ Proposal approved: {id} (revision {revision})."},
+    "mod.rejected": {"id": "Usulan #{number} ditolak.", "en": "Proposal #{number} rejected."},
+    "mod.proposals": {"id": "<b>Usulan tertunda</b>", "en": "<b>Pending proposals</b>"},
+    "mod.proposals_empty": {"id": "Tidak ada usulan tertunda.", "en": "No pending proposals."},
+    "mod.fact_header": {
+        "id": "<b>{id}</b>\nStatus: {status} • revisi {revision} • topik: {topic} • keyakinan: {confidence}",
+        "en": "<b>{id}</b>\nStatus: {status} • revision {revision} • topic: {topic} • confidence: {confidence}",
+    },
+    "mod.last_change": {"id": "Terakhir diubah {at} oleh {actor} ({action}).", "en": "Last changed {at} by {actor} ({action})."},
+    "mod.history": {"id": "<b>Riwayat {id}</b>", "en": "<b>History of {id}</b>"},
+    "mod.queue": {"id": "<b>Antrian pertanyaan</b> ({groups} kelompok, {questions} pertanyaan)",
+                  "en": "<b>Question queue</b> ({groups} groups, {questions} questions)"},
+    "mod.queue_line": {"id": "#{id} • {count}× sejak {since}\n«{text}»", "en": "#{id} • {count}× since {since}\n«{text}»"},
+    "mod.queue_hint": {"id": "Jawab: /jawab &lt;no&gt; &lt;id_fakta&gt; • buang: /abaikan &lt;no&gt;",
+                       "en": "Answer: /jawab &lt;no&gt; &lt;fact_id&gt; • discard: /abaikan &lt;no&gt;"},
+    "mod.queue_empty": {"id": "Antrian kosong. 🎉", "en": "The queue is empty. 🎉"},
+    "mod.answered": {"id": "✅ Jawaban {id} dikirim ke {count} penanya.", "en": "✅ Answer {id} sent to {count} askers."},
+    "mod.dismissed": {"id": "Pertanyaan #{id} ({count}×) diabaikan.", "en": "Question #{id} ({count}×) dismissed."},
+    "mod.answer_intro": {
+        "id": "📬 Jawaban untuk pertanyaan yang Anda teruskan ke moderator:",
+        "en": "📬 The answer to the question you sent to our moderators:",
+    },
+    "mod.correction_intro": {
+        "id": "🔁 Koreksi: fakta yang kami kirim kepada Anda baru-baru ini telah diperbarui. Versi terbaru:",
+        "en": "🔁 Correction: a fact we sent you recently has been updated. The current version:",
+    },
+    "mod.retraction_notice": {
+        "id": "🔁 Koreksi: fakta yang kami kirim kepada Anda baru-baru ini («{headline}») telah dicabut dan tidak berlaku lagi. Alasan: {reason}",
+        "en": "🔁 Correction: a fact we sent you recently («{headline}») has been retracted and no longer holds. Reason: {reason}",
+    },
+    "mod.stats": {
+        "id": "<b>Statistik</b>\nPertanyaan: hari ini {today} • 7 hari {week} • 30 hari {month}\n"
+              "Terjawab (30 hari): {answered}\nKata kunci teratas: {terms}\n"
+              "Antrian terbuka: {open_questions} pertanyaan ({open_groups} kelompok)\n"
+              "Median waktu sampai dijawab: {median}\nMasukan membantu: {helpful} dari {feedback}",
+        "en": "<b>Statistics</b>\nQuestions: today {today} • 7 days {week} • 30 days {month}\n"
+              "Answered (30 days): {answered}\nTop keywords: {terms}\n"
+              "Open queue: {open_questions} questions ({open_groups} groups)\n"
+              "Median time to answer: {median}\nHelpful feedback: {helpful} of {feedback}",
+    },
     "console.welcome": {
         "id": "cekfakta: konsol lokal (tanpa Telegram) di atas basis fakta {facts} fakta. "
               "Ketik kata kunci; baris kosong atau Ctrl-D untuk keluar.",
@@ -191,7 +339,7 @@ class _Format:
         self.html = kind == HTML
 
     def esc(self, text: str) -> str:
-        return html.escape(text, quote=False) if self.html else text
+        return escape(text) if self.html else text
 
     def bold(self, text: str) -> str:
         return f"<b>{self.esc(text)}</b>" if self.html else text
@@ -209,6 +357,16 @@ class _Format:
         return f"• {self.esc(source.publisher)}, {self.esc(when)}{self.esc(title)}{tail}"
 
 
+def escape(text: str) -> str:
+    """User or knowledge text made safe for Telegram HTML."""
+    return html.escape(text, quote=False)
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """`text` cut to `limit` characters with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def verdict_label(fact: Fact, lang: str = "id") -> str:
     """The verdict as shown to citizens, or the plain-fact label."""
     return t(f"verdict.{fact.verdict}", lang) if fact.verdict else t("fact.label", lang)
@@ -216,8 +374,7 @@ def verdict_label(fact: Fact, lang: str = "id") -> str:
 
 def headline(fact: Fact, lang: str = "id", limit: int = 60) -> str:
     """A short line naming a fact, for buttons and lists."""
-    text = fact.text("claim", lang) if fact.claim else fact.text("statement", lang)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return shorten(fact.text("claim", lang) if fact.claim else fact.text("statement", lang), limit)
 
 
 def render_fact(fact: Fact, lang: str = "id", fmt: str = HTML, matched_terms: tuple[str, ...] = (),

@@ -79,3 +79,15 @@ def m002_citizens(db: Database) -> None:
     db["deliveries"].create(
         {"id": int, "at": str, "chat_id": int, "user_hash": str, "fact_id": str, "revision": int}, pk="id")
     db["deliveries"].create_index(["fact_id", "at"])
+
+
+@migration
+def m003_moderation(db: Database) -> None:
+    """Moderators (staff, by Telegram id) and proposals awaiting a second moderator's review."""
+    db["moderators"].create({"user_id": int, "added_by": str, "added_at": str}, pk="user_id")
+    db["proposals"].create(
+        {"id": int, "fact_id": str, "kind": str, "data": str, "proposer": str, "created_at": str,
+         "status": str, "reviewer": str, "reviewed_at": str, "reason": str},
+        pk="id",
+    )
+    db["proposals"].create_index(["status"])

@@ -106,20 +106,36 @@ def bot_api():
     api.stop()
 
 
+OWNER = 1001  # the owner's Telegram id in tests
+MODERATOR = 2002
+SECOND_MODERATOR = 3003
+
+
 @pytest.fixture
-def tg_settings(bot_api, tmp_path):
+def tg_overrides() -> dict:
+    """Settings a test module or test changes (override this fixture)."""
+    return {}
+
+
+@pytest.fixture
+def tg_settings(bot_api, tmp_path, tg_overrides):
     from fakes import TOKEN
 
-    return Settings(token=TOKEN, db_path=tmp_path / "tg.db", bot_api_url=bot_api.base_url, salt="test-salt")
+    values = {"token": TOKEN, "db_path": tmp_path / "tg.db", "bot_api_url": bot_api.base_url, "salt": "test-salt",
+              "owner_ids": frozenset({OWNER}), "allowed_networks": "127.0.0.0/8", **tg_overrides}
+    return Settings(**values)
 
 
 @pytest.fixture
 async def telegram(bot_api, tg_settings):
+    """The real Application, started (its job queue runs) but not polling: tests feed updates."""
     from bot.tg.app import build_application
 
     service = open_service(tg_settings)
     app = build_application(service, tg_settings)
     await app.initialize()
     await app.post_init(app)
+    await app.start()
     yield TelegramHarness(app, bot_api, service)
+    await app.stop()
     await app.shutdown()

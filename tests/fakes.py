@@ -380,3 +380,79 @@ class Updates:
         return self._update(callback_query={"id": str(self._callback_id), "chat_instance": "ci",
                                             "from": {"id": user_id, "is_bot": False, "first_name": "Warga"},
                                             "message": message, "data": data})
+
+
+class LocalSite:
+    """A small website on 127.0.0.1 for the link checker: live, missing, moved, slow, huge pages."""
+
+    TITLE = "Sumber Uji &amp; Coba"
+
+    def __init__(self, slow_seconds: float = 3.0, huge_bytes: int = 5_000_000):
+        self.slow_seconds = slow_seconds
+        self.huge_bytes = huge_bytes
+        self.hits: list[str] = []
+        self._server: ThreadingHTTPServer | None = None
+
+    def start(self) -> LocalSite:
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                site.hits.append(self.path)
+                site._route(self)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}{path}"
+
+    def _route(self, request: BaseHTTPRequestHandler) -> None:
+        path = request.path
+        try:
+            if path == "/page":
+                body = f"<html><head><title>{self.TITLE}</title></head><body>ok</body></html>".encode()
+                self._send(request, 200, body, "text/html; charset=utf-8")
+            elif path == "/moved":
+                self._send(request, 302, b"", headers={"Location": "/page"})
+            elif path == "/to-private":
+                self._send(request, 302, b"", headers={"Location": "http://10.20.30.40/internal"})
+            elif path == "/slow":
+                time.sleep(self.slow_seconds)
+                self._send(request, 200, b"<title>late</title>", "text/html")
+            elif path == "/huge":
+                request.send_response(200)
+                request.send_header("Content-Type", "text/html")
+                request.send_header("Content-Length", str(self.huge_bytes))
+                request.end_headers()
+                request.wfile.write(b"<html><title>Besar</title>")
+                chunk = b"x" * 65536
+                sent = 26
+                while sent < self.huge_bytes:
+                    request.wfile.write(chunk[: self.huge_bytes - sent])
+                    sent += len(chunk)
+            else:
+                self._send(request, 404, b"<title>Not found</title>", "text/html")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the checker stopped reading: that is the point of the size cap
+
+    @staticmethod
+    def _send(request: BaseHTTPRequestHandler, status: int, body: bytes, content_type: str = "text/plain",
+              headers: dict[str, str] | None = None) -> None:
+        request.send_response(status)
+        request.send_header("Content-Type", content_type)
+        request.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            request.send_header(key, value)
+        request.end_headers()
+        request.wfile.write(body)

@@ -121,3 +121,43 @@ def test_database_is_created_on_first_use_in_the_configured_path(run_cli, db_pat
 def test_installed_command_exists_beside_this_python():
     scripts = Path(sys.executable).parent
     assert (scripts / "cekfakta").exists() or (scripts / "cekfakta.exe").exists()
+
+
+def test_claimreview_export_describes_every_rated_fact(run_cli, tmp_path):
+    result = run_cli("kb", "export", "--format", "claimreview")
+    assert result.returncode == 0, result.stderr
+    reviews = json.loads(result.stdout)
+    assert len(reviews) == 7
+    by_id = {r["identifier"]: r for r in reviews}
+    wrong_list = by_id["ntt-2021-daftar-kabupaten-keliru"]
+    assert wrong_list["@type"] == "ClaimReview" and wrong_list["@context"] == "https://schema.org"
+    assert "Sumba Tengah, dan Sumba Tengah" in wrong_list["claimReviewed"]
+    assert wrong_list["reviewRating"]["alternateName"] == "Menyesatkan"
+    assert wrong_list["itemReviewed"]["@type"] == "Claim" and wrong_list["author"]["name"] == "cekfakta"
+    assert wrong_list["datePublished"] == "2021-10-18" and wrong_list["url"].startswith("https://rm.id/")
+    assert {w["publisher"]["name"] for w in wrong_list["isBasedOn"]} >= {"RM.id", "Sekretariat Kabinet RI"}
+    run_cli("kb", "export", "--format", "claimreview", "--to", "reviews.jsonld")
+    assert json.loads((tmp_path / "reviews.jsonld").read_text()) == reviews
+
+
+def test_round_trip_includes_facts_added_in_the_bot(run_cli, tmp_path, db_path, knowledge_dir):
+    from bot.analysis import Analyzer
+    from bot.knowledge import load_lexicon
+    from bot.models import Fact, Source
+    from bot.store import Store
+
+    run_cli("kb", "stats")
+    store = Store.open(db_path, Analyzer(load_lexicon(knowledge_dir)))
+    store.save(Fact(id="nelayan-semau", topic="kemnaker", statement="Nelayan Semau menerima perahu.",
+                    as_of="2024-02-03", sources=(Source(publisher="Pos Kupang", url="https://example.org/x"),)),
+               actor="mod:1", action="add")
+    store.save(store.get("satpel-pvp-kupang").with_changes(status="retracted"), actor="mod:1", action="retract")
+    store.db.close()
+    assert run_cli("kb", "export", "--to", "one").returncode == 0
+    empty = {"CEKFAKTA_DB": str(tmp_path / "empty.db"), "CEKFAKTA_KNOWLEDGE": str(tmp_path / "one")}
+    assert run_cli("kb", "export", "--to", "two", env=empty).returncode == 0
+    one = {p.name: p.read_bytes() for p in (tmp_path / "one" / "facts").glob("*.toml")}
+    two = {p.name: p.read_bytes() for p in (tmp_path / "two" / "facts").glob("*.toml")}
+    assert one == two and "nelayan-semau.toml" in one
+    assert b'status = "retracted"' in one["satpel-pvp-kupang.toml"]
+

@@ -14,7 +14,7 @@ def fact(fact_id="uji-fakta", statement="Nelayan Alor menerima bantuan perahu mo
 
 
 def test_migrations_create_the_expected_schema(store):
-    assert [m.name for m in MIGRATIONS.applied(store.db)] == ["m001_facts", "m002_citizens"]
+    assert [m.name for m in MIGRATIONS.applied(store.db)] == ["m001_facts", "m002_citizens", "m003_moderation"]
     columns = store.db["facts"].columns_dict
     assert columns["num"] is int and columns["id"] is str and columns["revision"] is int
     assert {"search_text", "search_keywords", "search_stems"} <= set(columns)
@@ -25,7 +25,7 @@ def test_migrations_create_the_expected_schema(store):
 def test_opening_twice_applies_no_migration_again(db_path, analyzer):
     Store.open(db_path, analyzer)
     again = Store.open(db_path, analyzer)
-    assert len(MIGRATIONS.applied(again.db)) == 2
+    assert len(MIGRATIONS.applied(again.db)) == 3
 
 
 def test_saving_writes_row_version_and_audit_in_step(store):

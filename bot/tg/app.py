@@ -18,11 +18,15 @@ from telegram.ext import (
     AIORateLimiter, Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters,
 )
 
+import httpx
+
 from bot import messages
 from bot.citizens import Citizens
 from bot.config import Settings
+from bot.editorial import Editorial
+from bot.remote import LinkChecker, parse_networks
 from bot.service import Service, open_service
-from bot.tg import handlers
+from bot.tg import handlers, moderation
 
 logger = logging.getLogger(__name__)
 
@@ -65,10 +69,16 @@ def build_application(service: Service, settings: Settings) -> Application:
         .base_file_url(file_url(settings.bot_api_url))
         .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
         .build()
     )
+    citizens = Citizens(service.store.db, settings.salt)
     application.bot_data[handlers.SERVICE] = service
-    application.bot_data[handlers.CITIZENS] = Citizens(service.store.db, settings.salt)
+    application.bot_data[handlers.CITIZENS] = citizens
+    application.bot_data[moderation.EDITORIAL] = Editorial(service.store, citizens, service.analyzer,
+                                                           settings.owner_ids, settings.review)
+    application.bot_data[moderation.LINKS] = LinkChecker(httpx.AsyncClient(), parse_networks(settings.allowed_networks))
+    moderation.add_handlers(application)  # before the citizens' handlers: a moderator mid-conversation
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(CommandHandler(["help", "bantuan"], handlers.help_command))
     application.add_handler(CommandHandler(["topik", "topics"], handlers.topics_command))
@@ -92,6 +102,11 @@ async def _check_token(settings: Settings) -> None:
     """Asks the Bot API who we are (getMe), so that a bad token ends in one line, not a traceback."""
     async with Bot(settings.token, base_url=settings.bot_api_url):
         pass
+
+
+async def _post_shutdown(application: Application) -> None:
+    """Closes the link checker's HTTP client."""
+    await application.bot_data[moderation.LINKS].client.aclose()
 
 
 def run_bot(settings: Settings, args: argparse.Namespace) -> int:

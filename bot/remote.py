@@ -1,0 +1,122 @@
+"""Checks a source URL a moderator gives: is it live, what is its title. The only httpx caller.
+
+Redirects are followed by hand so that every hop is checked: addresses on private, loopback,
+link-local and other non-public networks are refused (unless configured as allowed), so the bot
+cannot be used to probe the network it runs in. Reading stops at a size cap and a total timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import ipaddress
+import re
+import socket
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from bot.errors import UserError
+
+TIMEOUT_SECONDS = 5.0
+MAX_BYTES = 512 * 1024  # enough for any page's <title>; more is not read
+MAX_REDIRECTS = 5
+USER_AGENT = "cekfakta-linkcheck/0.1 (+fact-check source verification)"
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True)
+class LinkCheck:
+    """What a URL check found. `live` is False for dead links, which a moderator may still keep."""
+
+    url: str
+    live: bool
+    status: int | None = None
+    final_url: str = ""
+    title: str = ""
+    problem: str = ""  # why it is not live ("404", "timeout", ...), or a note ("truncated")
+
+
+def parse_networks(text: str) -> tuple[Network, ...]:
+    """Allowed networks from a comma-separated list of CIDRs ("127.0.0.0/8, ::1/128")."""
+    return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip())
+
+
+def is_public(address: str, allowed: Iterable[Network] = ()) -> bool:
+    """True for a globally routable address, or one inside an explicitly allowed network."""
+    ip = ipaddress.ip_address(address)
+    if any(ip in network for network in allowed):
+        return True
+    return ip.is_global and not (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
+                                 or ip.is_reserved or ip.is_unspecified)
+
+
+class LinkChecker:
+    """Checks URLs with one shared `httpx.AsyncClient` (created once by the caller)."""
+
+    def __init__(self, client: httpx.AsyncClient, allowed_networks: Iterable[Network] = (),
+                 timeout: float = TIMEOUT_SECONDS, max_bytes: int = MAX_BYTES):
+        self.client = client
+        self.allowed = tuple(allowed_networks)
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+
+    async def check(self, url: str) -> LinkCheck:
+        """Fetch `url` (following redirects); raise UserError when the address is refused or invalid."""
+        await self._refuse_private(url)
+        try:
+            return await asyncio.wait_for(self._fetch(url), self.timeout)
+        except (asyncio.TimeoutError, httpx.TimeoutException):
+            return LinkCheck(url, False, problem="timeout")
+        except httpx.HTTPError as e:
+            return LinkCheck(url, False, problem=type(e).__name__)
+
+    async def _refuse_private(self, url: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UserError("mod.url_invalid")
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError):
+            raise UserError("mod.url_unresolvable", host=parts.hostname) from None
+        for info in infos:
+            if not is_public(info[4][0], self.allowed):
+                raise UserError("mod.url_private", host=parts.hostname)
+
+    async def _fetch(self, url: str) -> LinkCheck:
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            request = self.client.build_request("GET", current, headers={"User-Agent": USER_AGENT})
+            response = await self.client.send(request, stream=True, follow_redirects=False)
+            try:
+                if response.is_redirect and response.headers.get("location"):
+                    current = urljoin(current, response.headers["location"])
+                    await self._refuse_private(current)
+                    continue
+                body, truncated = await self._read(response)
+                title = ""
+                if "html" in response.headers.get("content-type", ""):
+                    match = _TITLE.search(body.decode(response.encoding or "utf-8", errors="replace"))
+                    title = " ".join(html.unescape(match.group(1)).split())[:200] if match else ""
+                live = response.status_code < 400
+                problem = "" if live else str(response.status_code)
+                if live and truncated:
+                    problem = "truncated"
+                return LinkCheck(url, live, response.status_code, current, title, problem)
+            finally:
+                await response.aclose()
+        return LinkCheck(url, False, final_url=current, problem="too many redirects")
+
+    async def _read(self, response: httpx.Response) -> tuple[bytes, bool]:
+        chunks, size = [], 0
+        async for chunk in response.aiter_bytes():
+            chunks.append(chunk)
+            size += len(chunk)
+            if size >= self.max_bytes:
+                return b"".join(chunks)[: self.max_bytes], True
+        return b"".join(chunks), False
