@@ -29,6 +29,24 @@ TEXT_FIELDS = {"text", "caption", "parse_mode", "callback_query_id", "language_c
 _BAD_ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot|#\d+|#x[0-9a-fA-F]+);)")
 
 
+def serve(respond) -> ThreadingHTTPServer:
+    """An HTTP server on 127.0.0.1 (random port) in a daemon thread; `respond(request)` answers."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            respond(self)
+
+        do_POST = do_GET
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    return server
+
+
 @dataclass
 class Call:
     """One request the bot made."""
@@ -88,20 +106,7 @@ class FakeBotAPI:
     # -- lifecycle --------------------------------------------------------------------------
 
     def start(self) -> FakeBotAPI:
-        api = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-                api._handle(self)
-
-            do_GET = do_POST
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        self._server = serve(self._handle)
         return self
 
     def stop(self) -> None:
@@ -394,19 +399,7 @@ class LocalSite:
         self._server: ThreadingHTTPServer | None = None
 
     def start(self) -> LocalSite:
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
-                site.hits.append(self.path)
-                site._route(self)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        self._server = serve(self._route)
         return self
 
     def stop(self) -> None:
@@ -419,6 +412,7 @@ class LocalSite:
 
     def _route(self, request: BaseHTTPRequestHandler) -> None:
         path = request.path
+        self.hits.append(path)
         try:
             if path == "/page":
                 body = f"<html><head><title>{self.TITLE}</title></head><body>ok</body></html>".encode()

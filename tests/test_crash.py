@@ -2,28 +2,20 @@
 
 import signal
 import sqlite3
-import subprocess
-import sys
 
 import pytest
 
 from conftest import OWNER
 from fakes import Updates
-from test_tg_run import _env
+from test_tg_run import _env, running, stop
 
 pytestmark = pytest.mark.e2e
 
 
-def start_bot(bot_api, tmp_path):
-    env = _env(bot_api, tmp_path, CEKFAKTA_OWNER_IDS=str(OWNER))
-    return subprocess.Popen([sys.executable, "-m", "bot"], env=env, cwd=tmp_path,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-
-
 def test_sigkill_mid_conversation_then_restart(bot_api, tmp_path):
     updates = Updates()
-    bot = start_bot(bot_api, tmp_path)
-    try:
+    env = _env(bot_api, tmp_path, CEKFAKTA_OWNER_IDS=str(OWNER))
+    with running(env=env, cwd=tmp_path) as bot:
         bot_api.wait_for("setMyCommands", 2, timeout=30)
         bot_api.push_update(updates.message("/cabut padat-karya-ntt Angka perlu dicek ulang", user_id=OWNER))
         bot_api.wait_for("sendMessage", 1, timeout=30)  # the retraction is committed and confirmed
@@ -33,9 +25,6 @@ def test_sigkill_mid_conversation_then_restart(bot_api, tmp_path):
         bot_api.wait_for("sendMessage", 3, timeout=30)  # asked for the verdict: mid-conversation
         bot.send_signal(signal.SIGKILL)
         bot.wait(timeout=10)
-    finally:
-        if bot.poll() is None:
-            bot.kill()
 
     db_file = tmp_path / "run.db"
     with sqlite3.connect(db_file) as db:
@@ -47,19 +36,14 @@ def test_sigkill_mid_conversation_then_restart(bot_api, tmp_path):
         assert db.execute("SELECT count(*) FROM fact_versions").fetchone()[0] == versions
         assert db.execute("SELECT count(*) FROM audit WHERE action = 'retract'").fetchone()[0] == 1
 
-    restarted = start_bot(bot_api, tmp_path)
-    try:
+    with running(env=env, cwd=tmp_path) as restarted:
         bot_api.wait_for("setMyCommands", 4, timeout=30)
         before = len(bot_api.sent())
         bot_api.push_update(updates.message("padat karya NTT", user_id=77))
         reply = bot_api.wait_for("sendMessage", before + 1, timeout=30)[-1]
         assert "45.000" not in reply["text"]  # the retracted fact stays retracted after the restart
-        restarted.send_signal(signal.SIGTERM)
-        _, stderr = restarted.communicate(timeout=30)
+        stderr = stop(restarted)
         assert restarted.returncode == 0, stderr
-    finally:
-        if restarted.poll() is None:
-            restarted.kill()
     with sqlite3.connect(db_file) as db:
         assert db.execute("SELECT count(*) FROM facts").fetchone()[0] == facts
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -1,5 +1,6 @@
 """Moderators in the chat, end to end: roles, guided changes, review, history, the queue, corrections."""
 
+import asyncio
 import json
 
 import pytest
@@ -188,9 +189,17 @@ async def test_edit_retract_restore_with_history_and_corrections(newsroom):
     assert "Sumber tidak bisa dikonfirmasi" in notice[0]["text"]
     [gone] = await newsroom.say("satpel pvp kupang", user_id=CITIZEN)
     assert "Satpel PVP Kupang (Satuan" not in gone["text"]
-    [restored] = await newsroom.say("/pulihkan satpel-pvp-kupang", user_id=MODERATOR)
+    restored, _ = to(MODERATOR, await newsroom.say("/pulihkan satpel-pvp-kupang", user_id=MODERATOR))
     assert restored["text"] == "✅ satpel-pvp-kupang aktif kembali (revisi 4)."
-    [back] = await newsroom.say("satpel pvp kupang", user_id=CITIZEN)
+    for _ in range(100):  # the edit, the retraction, then the restoration
+        corrections = await _wait_for_text(newsroom, CITIZEN, "Koreksi")
+        if len(corrections) == 3:
+            break
+        await asyncio.sleep(0.02)
+    assert [("diperbarui" in c["text"], "dicabut" in c["text"]) for c in corrections] == \
+        [(True, False), (False, True), (True, False)]
+    assert new in corrections[-1]["text"]  # the restored version reaches those told of the retraction
+    back = (await newsroom.say("satpel pvp kupang", user_id=CITIZEN))[-1]
     assert new in back["text"]
     [history] = await newsroom.say("/riwayat satpel-pvp-kupang", user_id=MODERATOR)
     lines = history["text"].splitlines()[1:]

@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -45,19 +46,32 @@ def _env(bot_api, tmp_path, **extra):
     return env
 
 
-def test_the_cekfakta_command_polls_answers_and_stops_on_sigterm(bot_api, tmp_path):
-    process = subprocess.Popen([sys.executable, "-m", "bot"], env=_env(bot_api, tmp_path), cwd=tmp_path,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+@contextmanager
+def running(*args: str, env: dict, cwd):
+    """`python -m bot ARGS` as a process; killed at the end if a test left it running."""
+    process = subprocess.Popen([sys.executable, "-m", "bot", *args], env=env, cwd=cwd,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def stop(process: subprocess.Popen) -> str:
+    """SIGTERM, then wait; returns what the process wrote on stderr."""
+    process.send_signal(signal.SIGTERM)
+    return process.communicate(timeout=30)[1]
+
+
+def test_the_cekfakta_command_polls_answers_and_stops_on_sigterm(bot_api, tmp_path):
+    with running(env=_env(bot_api, tmp_path), cwd=tmp_path) as process:
         bot_api.wait_for("setMyCommands", 2, timeout=30)
         bot_api.push_update(Updates().message("kabupaten prioritas kemiskinan ekstrem NTT"))
         [reply] = bot_api.wait_for("sendMessage", 1, timeout=30)
         assert "Manggarai Timur" in reply["text"]
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
+        stderr = stop(process)
     assert process.returncode == 0, stderr
     assert TOKEN not in stderr
     assert "Traceback" not in stderr
@@ -109,11 +123,8 @@ def test_webhook_mode_registers_the_url_and_answers_posted_updates(bot_api, tmp_
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}/telegram-hook"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run", "--webhook-url", url, "--listen", "127.0.0.1", "--port", str(port),
-         "--secret-token", "s3cret-token"],
-        env=_env(bot_api, tmp_path), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+    args = ("run", "--webhook-url", url, "--listen", "127.0.0.1", "--port", str(port), "--secret-token", "s3cret-token")
+    with running(*args, env=_env(bot_api, tmp_path), cwd=tmp_path) as process:
         [registered] = bot_api.wait_for("setWebhook", 1, timeout=30)
         assert registered["url"] == url and registered["secret_token"] == "s3cret-token"
         update = json.dumps(Updates().message("BSU hoaks")).encode()
@@ -135,9 +146,5 @@ def test_webhook_mode_registers_the_url_and_answers_posted_updates(bot_api, tmp_
         assert post("s3cret-token") == 200
         [reply] = bot_api.wait_for("sendMessage", 1, timeout=30)
         assert "BSU" in reply["text"]
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
+        stderr = stop(process)
     assert process.returncode == 0, stderr

@@ -178,12 +178,13 @@ async def retract_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 @moderators_only()
 async def restore_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/pulihkan <id>: serve a retracted fact again."""
+    """/pulihkan <id>: serve a retracted fact again; citizens told of the retraction get it back."""
     lang = lang_of(update, context)
     outcome = editorial_of(context).restore(parse_command_args(update.effective_message.text)[0],
                                             update.effective_user.id)
     await send_html(update.effective_message,
                     messages.t("mod.restored", lang, id=outcome.fact.id, revision=outcome.fact.revision))
+    await _send_corrections(update, context, outcome)
 
 
 # -- two-person review -----------------------------------------------------------------------
