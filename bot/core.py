@@ -150,6 +150,10 @@ class Checker:
                     or self.analyzer.is_word(token)):
                 out.append(term)
                 continue
+            halves = self._split(token, vocabulary)
+            if halves:  # two words typed without a space ("sumbatimur")
+                out.extend(Term(h, self.analyzer.stem(h), self.analyzer.kind(h)) for h in halves)
+                continue
             replacement = self._closest(token, vocabulary)
             if replacement is None:
                 out.append(term)
@@ -159,6 +163,13 @@ class Checker:
             out.append(Term(replacement, self.analyzer.stem(replacement), term.kind))
             corrected.add(replacement)
         return out, corrected
+
+    @staticmethod
+    def _split(token: str, vocabulary: Vocabulary) -> tuple[str, str] | None:
+        """Two index words that make up `token`, when exactly one such split exists."""
+        splits = [(token[:i], token[i:]) for i in range(MIN_CORRECTABLE - 1, len(token) - MIN_CORRECTABLE + 2)
+                  if token[:i] in vocabulary.doc_freq and token[i:] in vocabulary.doc_freq]
+        return splits[0] if len(splits) == 1 else None
 
     def _closest(self, token: str, vocabulary: Vocabulary) -> str | None:
         if self._spelling is None or self._spelling[0] is not vocabulary:

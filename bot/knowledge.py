@@ -32,7 +32,7 @@ FACTS_DIR = "facts"
 TOPICS_FILE = "topics.toml"
 LEXICON_FILE = "lexicon.toml"
 PHRASE_SECTIONS = ("acronyms", "places", "misspellings", "slang", "english", "numbers", "synonyms")
-WORD_LISTS = ("stopwords", "weak", "smalltalk", "no_stem")
+WORD_LISTS = ("stopwords", "weak", "smalltalk", "no_stem", "places")
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -58,13 +58,14 @@ class Lexicon:
     weak: frozenset[str]
     smalltalk: frozenset[str]
     no_stem: frozenset[str]
+    places: frozenset[str]  # qualifiers (with numbers), not topics
     protected: frozenset[str]  # acronyms and place names: never stemmed, never "corrected"
     fingerprint: str
 
     @classmethod
     def empty(cls) -> Lexicon:
         """A lexicon with no entries (tests of pure mechanics)."""
-        return cls({}, frozenset(), frozenset(), frozenset(), frozenset(), frozenset(), "empty")
+        return cls({}, frozenset(), frozenset(), frozenset(), frozenset(), frozenset(), frozenset(), "empty")
 
 
 def is_partial_date(value: str) -> bool:
@@ -196,6 +197,7 @@ def load_lexicon(folder: Path) -> Lexicon:
     data, text = _read_toml(path)
     phrases: dict[str, str] = {}
     protected: set[str] = set()
+    place_words: set[str] = set()
     for section in PHRASE_SECTIONS:
         for canonical, variants in data.get(section, {}).items():
             if not isinstance(variants, list):
@@ -209,12 +211,15 @@ def load_lexicon(folder: Path) -> Lexicon:
                 phrases[variant] = canonical
             if section in ("acronyms", "places"):
                 protected.update(canonical.split())
+            if section == "places":
+                place_words.update(canonical.split())
     canon = set(phrases.values())
     for variant in phrases:
         if variant in canon:
             raise KnowledgeError(f"{path}: {variant!r} is both a canonical form and a variant")
     words = data.get("words", {})
     lists = {name: frozenset(w.lower() for w in words.get(name, [])) for name in WORD_LISTS}
+    lists["places"] = lists["places"] | place_words
     fingerprint = hashlib.sha256(text.encode()).hexdigest()[:16]
     return Lexicon(phrases=phrases, protected=frozenset(protected), fingerprint=fingerprint, **lists)
 

@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.analysis import WEAK, Term
+from bot.analysis import CONTENT, QUALIFIER, WEAK, Term
 from bot.models import Fact, Match
 from bot.normalize import display_token
 
@@ -113,7 +113,10 @@ def rerank(terms: Sequence[Term], weights: dict[str, float], candidates: Iterabl
     for candidate in candidates:
         profile = candidate.profile
         matched = [t for t in terms if _contains(profile, t)]
-        if not any(t.kind != WEAK for t in matched):
+        if not any(t.kind == CONTENT for t in matched) and (
+                not any(t.kind == QUALIFIER for t in matched) or any(t.kind == CONTENT for t in terms)):
+            # Places and numbers narrow a topic but are not one: a fact that shares only those with
+            # a message about something else ("jumlah penduduk kupang 2024") does not answer it.
             continue
         coverage = sum(weights[t.token] for t in matched) / total
         phrase_scores = [

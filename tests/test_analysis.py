@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.analysis import CONTENT, WEAK
+from bot.analysis import CONTENT, QUALIFIER, WEAK
 
 
 @pytest.mark.parametrize("word, stem", [
@@ -47,3 +47,24 @@ def test_smalltalk_is_greetings_and_thanks_only(analyzer, text, smalltalk):
 def test_real_words_are_known_and_typos_are_not(analyzer):
     assert analyzer.is_word("beras") and analyzer.is_word("pemilihan") and analyzer.is_word("manggarai")
     assert not analyzer.is_word("tngah") and not analyzer.is_word("kupng")
+
+
+def test_common_indonesian_words_weigh_little_but_lexicon_words_keep_their_weight(analyzer):
+    kinds = {t.token: t.kind for t in analyzer.query_terms(analyzer.tokens("datang bulan orang lima kupang 2024 beras"))}
+    assert kinds["datang"] == WEAK and kinds["bulan"] == WEAK  # from PySastrawi's stopword list
+    assert kinds["penduduk"] == CONTENT  # "orang" is rewritten by the lexicon, and the canonical word counts
+    assert kinds["kupang"] == QUALIFIER and kinds["2024"] == QUALIFIER and kinds["5"] == QUALIFIER
+    assert kinds["beras"] == CONTENT
+
+
+def test_decimals_are_indexed_with_their_whole_part(analyzer):
+    assert analyzer.index_text("11,14 juta")[0] == "11d14 11 juta"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("cara mengatasi kemiskinan", "cara penanggulangan kemiskinan"),
+    ("lulusan jangan nganggur", "lulusan jangan pengangguran"),
+    ("apa itu BSU", "arti bsu"),
+])
+def test_domain_synonyms(analyzer, raw, expected):
+    assert analyzer.normalizer.normalize(raw) == expected

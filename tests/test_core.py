@@ -117,3 +117,25 @@ def test_truncation_keeps_whole_words():
     text = "kemiskinan " * 1000
     cut = truncate(text)
     assert len(cut) <= MAX_QUERY_CHARS and cut.split()[-1] == "kemiskinan"
+
+
+def test_places_and_numbers_alone_do_not_answer_a_question_about_something_else(seeded_service):
+    # The Satpel fact mentions Kupang and 2024, but nothing about Kupang's population.
+    assert not seeded_service.checker.check("jumlah penduduk kupang 2024").answered
+    assert top_id(seeded_service, "teluk bintuni") == "prioritas-2021-papua-barat"  # a bare place is a topic
+
+
+def test_two_words_typed_as_one_are_split(seeded_service):
+    answer = seeded_service.checker.check("sumbatimur")
+    assert answer.answered and {"sumba", "timur"} <= set(answer.matches[0].matched_terms)
+
+
+def test_a_rounded_number_finds_the_decimal(seeded_service):
+    assert top_id(seeded_service, "penduduk miskin ntt 11 juta") == "angka-11-juta-miskin-ntt-keliru"
+
+
+def test_greetings_inside_a_question_do_not_count_against_it(seeded_service):
+    with_greeting = seeded_service.checker.check("halo min, BSU minta NIK itu hoaks ya kak?")
+    without = seeded_service.checker.check("BSU minta NIK hoaks")
+    assert with_greeting.matches[0].fact.id == without.matches[0].fact.id
+    assert with_greeting.matches[0].confidence == without.matches[0].confidence
