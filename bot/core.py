@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from dataclasses import dataclass
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -60,13 +59,6 @@ def all_of(groups: list[list[str]]) -> str:
     return " AND ".join(f"({p})" for p in parts if p)
 
 
-@dataclass
-class _Spelling:
-    """Vocabulary words grouped by first letter, for fast typo correction."""
-
-    by_initial: dict[str, list[str]]
-
-
 class Checker:
     """Answers citizens' texts from a `Store`. Build one per process; `check` is the hot path."""
 
@@ -74,7 +66,7 @@ class Checker:
         self.store = store
         self.analyzer = analyzer
         self._profiles: OrderedDict[tuple[str, int], match.Profile] = OrderedDict()
-        self._spelling: tuple[Vocabulary, _Spelling] | None = None
+        self._spelling: tuple[Vocabulary, dict[str, list[str]]] | None = None  # words by first letter
 
     def check(self, text: str | None) -> Answer:
         """The best verified facts for `text`, or why there are none."""
@@ -85,11 +77,12 @@ class Checker:
         if self.analyzer.is_smalltalk(tokens):
             return Answer(query, "smalltalk")
         terms = self.analyzer.query_terms(tokens)
+        words = tuple(t.token for t in terms)
         vocabulary = self.store.vocabulary()
         terms, corrected = self._correct(terms, vocabulary)
         known = [t for t in terms if t.token in vocabulary.doc_freq or t.stem in vocabulary.doc_freq]
         if not known:
-            return Answer(query, "not_found")
+            return Answer(query, "not_found", terms=words)
         weights = {t.token: match.term_weight(t, self._doc_freq(t, vocabulary), vocabulary.documents,
                                               t.token in corrected) for t in terms}
         candidates = [match.Candidate(hit.fact, self._profile(hit), hit.relevance)
@@ -98,8 +91,8 @@ class Checker:
         ranked = match.rerank(terms, weights, candidates, phrase_weights)
         shown = match.see_also(ranked)
         if not shown:
-            return Answer(query, "not_found", tuple(ranked[:1]))
-        return Answer(query, "fact", tuple(shown))
+            return Answer(query, "not_found", tuple(ranked[:1]), words)
+        return Answer(query, "fact", tuple(shown), words)
 
     def _search(self, known: list[Term], weights: dict[str, float]) -> list[Hit]:
         """FTS5 candidates, cheapest search first.
@@ -125,7 +118,10 @@ class Checker:
         total = sum(weights.values())
         light = 0.0
         essential = list(rarest)
-        while len(essential) > 1:  # drop the lightest words while they alone stay below the threshold
+        # Drop the lightest words while together they weigh under (1 - threshold) of the message: a fact
+        # holding only those stays far below the threshold. (Stricter than needed, since a long message
+        # can also be answered through a keyword phrase.)
+        while len(essential) > 1:
             lightest = weights[essential[-1].token]
             if light + lightest >= (1 - match.ANSWER_THRESHOLD) * total:
                 break
@@ -177,8 +173,8 @@ class Checker:
             for word in vocabulary.doc_freq:
                 if word.isalpha() and len(word) >= MIN_CORRECTABLE - 1:
                     groups.setdefault(word[0], []).append(word)
-            self._spelling = (vocabulary, _Spelling(groups))
-        choices = self._spelling[1].by_initial.get(token[0], [])
+            self._spelling = (vocabulary, groups)
+        choices = self._spelling[1].get(token[0], [])
         limit = max_typo_distance(token)
         found = process.extract(token, choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=5)
         if not found:

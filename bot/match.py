@@ -28,7 +28,9 @@ CLAIM_ECHOED = 0.5  # a message holding this share of a claim is talking about t
 CORRECTION_DEMOTION = 0.8  # score factor for a rating when the message states its correction
 WEAK_WEIGHT = 0.25  # "benar", "hoaks", "cek": intent words count a little
 CORRECTED_WEIGHT = 0.8  # a typo-corrected word is a little less certain than a typed one
-PRIORS = {"high": 1.0, "medium-high": 0.98, "medium": 0.95, "low": 0.9}
+PRIORS = {"high": 1.0, "medium-high": 0.98, "medium": 0.95, "low": 0.9}  # by how well sources establish it
+# Ranking score = these shares of confidence, BM25 (relative to the best candidate) and phrase fit.
+CONFIDENCE_SHARE, BM25_SHARE, FIT_SHARE = 0.65, 0.2, 0.15
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,18 @@ def claim_repetition(terms: Sequence[Term], weights: dict[str, float], claim: Se
     return min(inside, within)
 
 
+def relevant(matched: Sequence[Term], terms: Sequence[Term]) -> bool:
+    """Whether the words a fact shares with a message can make it an answer at all.
+
+    It must share a topic word. Places and numbers narrow a topic but are not one: a fact that
+    shares only those with a message about something else ("jumlah penduduk kupang 2024") does not
+    answer it, though it does answer a message that is nothing but a place ("teluk bintuni").
+    """
+    if any(t.kind == CONTENT for t in matched):
+        return True
+    return any(t.kind == QUALIFIER for t in matched) and not any(t.kind == CONTENT for t in terms)
+
+
 def rerank(terms: Sequence[Term], weights: dict[str, float], candidates: Iterable[Candidate],
            phrase_weights: dict[str, float]) -> list[Match]:
     """Score candidates for the query `terms`; best first.
@@ -113,10 +127,7 @@ def rerank(terms: Sequence[Term], weights: dict[str, float], candidates: Iterabl
     for candidate in candidates:
         profile = candidate.profile
         matched = [t for t in terms if _contains(profile, t)]
-        if not any(t.kind == CONTENT for t in matched) and (
-                not any(t.kind == QUALIFIER for t in matched) or any(t.kind == CONTENT for t in terms)):
-            # Places and numbers narrow a topic but are not one: a fact that shares only those with
-            # a message about something else ("jumlah penduduk kupang 2024") does not answer it.
+        if not relevant(matched, terms):
             continue
         coverage = sum(weights[t.token] for t in matched) / total
         phrase_scores = [
@@ -140,7 +151,8 @@ def rerank(terms: Sequence[Term], weights: dict[str, float], candidates: Iterabl
         # How tightly the message fits one phrase: weighted Jaccard, so a keyword phrase with
         # few extra words beats a long one that merely contains the same words.
         fit = max((_jaccard(terms, p, weights, phrase_weights) for p in profile.phrases), default=0.0)
-        score = 0.65 * confidence + 0.2 * candidate.relevance / best_relevance + 0.15 * fit
+        score = (CONFIDENCE_SHARE * confidence + BM25_SHARE * candidate.relevance / best_relevance
+                 + FIT_SHARE * fit)
         if claim >= CLAIM_REPEATED:
             score += CLAIM_BONUS * claim
         if states_correction:

@@ -101,6 +101,7 @@ class Answer:
     query: str
     kind: str
     matches: tuple[Match, ...] = field(default=())
+    terms: tuple[str, ...] = ()  # the message's canonical words, for statistics
 
     @property
     def answered(self) -> bool:

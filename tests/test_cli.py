@@ -161,3 +161,17 @@ def test_round_trip_includes_facts_added_in_the_bot(run_cli, tmp_path, db_path, 
     assert one == two and "nelayan-semau.toml" in one
     assert b'status = "retracted"' in one["satpel-pvp-kupang.toml"]
 
+
+
+def test_every_command_is_documented_in_the_readme():
+    from bot.cli import _parser
+    from bot.tg.app import COMMANDS
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    subcommands = next(a for a in _parser()._actions if a.dest == "command").choices
+    for name in subcommands:
+        assert f"cekfakta {name}" in readme or name == "run" and "cekfakta run" in readme, name
+    moderator = ["/mod", "/tambah", "/batal", "/fakta", "/ubah", "/cabut", "/pulihkan", "/riwayat", "/usulan",
+                 "/setujui", "/tolak", "/antrian", "/jawab", "/abaikan", "/statistik"]
+    for command in [f"/{c}" for c in COMMANDS] + moderator:
+        assert f"`{command}" in readme, command

@@ -185,10 +185,10 @@ def _reactivate(citizens: Citizens, who: str) -> None:
 
 
 def _log_query(service: Service, citizens: Citizens, who: str, answer: Answer) -> None:
+    """Statistics keep only words the knowledge index knows: never names, numbers or the message."""
     vocabulary = service.store.vocabulary().doc_freq
-    terms = [t for t in dict.fromkeys(service.analyzer.tokens(answer.query)) if t in vocabulary]
     best = answer.matches[0].fact.id if answer.answered else None
-    citizens.log_query(who, answer.answered, best, [t for t in terms if t not in service.analyzer.lexicon.stopwords])
+    citizens.log_query(who, answer.answered, best, [t for t in answer.terms if t in vocabulary])
 
 
 def _topics_markup(context: ContextTypes.DEFAULT_TYPE, lang: str) -> InlineKeyboardMarkup:
