@@ -109,7 +109,10 @@ class Store:
 
     def get(self, fact_id: str) -> Fact | None:
         """The current version of a fact, whatever its status."""
-        rows = list(self.db.query("SELECT * FROM facts WHERE id = ?", [fact_id]))
+        return self._fact_where("id", fact_id)
+
+    def _fact_where(self, column: str, value: object) -> Fact | None:
+        rows = list(self.db.query(f"SELECT * FROM facts WHERE {column} = ?", [value]))
         return self._fact(rows[0]) if rows else None
 
     def number(self, fact_id: str) -> int | None:
@@ -119,8 +122,7 @@ class Store:
 
     def get_by_number(self, num: int) -> Fact | None:
         """The fact with that integer key, whatever its status."""
-        rows = list(self.db.query("SELECT * FROM facts WHERE num = ?", [num]))
-        return self._fact(rows[0]) if rows else None
+        return self._fact_where("num", num)
 
     def facts(self, status: str | None = "active", topic: str | None = None) -> list[Fact]:
         """Facts by id, filtered by status (None: all) and topic."""

@@ -47,6 +47,40 @@ def serve(respond) -> ThreadingHTTPServer:
     return server
 
 
+def send_body(request: BaseHTTPRequestHandler, status: int, body: bytes, content_type: str,
+              headers: dict[str, str] | None = None) -> None:
+    """Write one complete HTTP response."""
+    request.send_response(status)
+    request.send_header("Content-Type", content_type)
+    request.send_header("Content-Length", str(len(body)))
+    for key, value in (headers or {}).items():
+        request.send_header(key, value)
+    request.end_headers()
+    request.wfile.write(body)
+
+
+class LocalServer:
+    """A fake served on 127.0.0.1 at a random port; subclasses answer requests in `respond`."""
+
+    _server: ThreadingHTTPServer | None = None
+
+    def respond(self, request: BaseHTTPRequestHandler) -> None:
+        raise NotImplementedError
+
+    def start(self):
+        self._server = serve(self.respond)
+        return self
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+
 @dataclass
 class Call:
     """One request the bot made."""
@@ -87,7 +121,7 @@ def html_problem(text: str) -> str | None:
     return "; ".join(parser.errors) or None
 
 
-class FakeBotAPI:
+class FakeBotAPI(LocalServer):
     """The fake server. Use `start()`/`stop()`, or the `bot_api` fixture."""
 
     def __init__(self, token: str = TOKEN):
@@ -101,23 +135,11 @@ class FakeBotAPI:
         self._cond = threading.Condition()
         self._next_update = 1
         self._next_message = 5000
-        self._server: ThreadingHTTPServer | None = None
-
-    # -- lifecycle --------------------------------------------------------------------------
-
-    def start(self) -> FakeBotAPI:
-        self._server = serve(self._handle)
-        return self
-
-    def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
 
     @property
     def base_url(self) -> str:
         """What to give PTB as `base_url` (the token is appended to it)."""
-        return f"http://127.0.0.1:{self._server.server_address[1]}/bot"
+        return f"http://127.0.0.1:{self.port}/bot"
 
     # -- test controls ----------------------------------------------------------------------
 
@@ -188,7 +210,7 @@ class FakeBotAPI:
                 self._chat_types[message["chat"]["id"]] = message["chat"]["type"]
                 self._messages[(message["chat"]["id"], message["message_id"])] = message
 
-    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+    def respond(self, request: BaseHTTPRequestHandler) -> None:
         path = request.path.split("?", 1)[0]
         prefix = f"/bot{self.token}/"
         if not path.startswith(prefix):
@@ -239,12 +261,7 @@ class FakeBotAPI:
 
     @staticmethod
     def _reply(request: BaseHTTPRequestHandler, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode()
-        request.send_response(status)
-        request.send_header("Content-Type", "application/json")
-        request.send_header("Content-Length", str(len(data)))
-        request.end_headers()
-        request.wfile.write(data)
+        send_body(request, status, json.dumps(body).encode(), "application/json")
 
     def _new_message(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
@@ -387,7 +404,7 @@ class Updates:
                                             "message": message, "data": data})
 
 
-class LocalSite:
+class LocalSite(LocalServer):
     """A small website on 127.0.0.1 for the link checker: live, missing, moved, slow, huge pages."""
 
     TITLE = "Sumber Uji &amp; Coba"
@@ -396,34 +413,24 @@ class LocalSite:
         self.slow_seconds = slow_seconds
         self.huge_bytes = huge_bytes
         self.hits: list[str] = []
-        self._server: ThreadingHTTPServer | None = None
-
-    def start(self) -> LocalSite:
-        self._server = serve(self._route)
-        return self
-
-    def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}{path}"
+        return f"http://127.0.0.1:{self.port}{path}"
 
-    def _route(self, request: BaseHTTPRequestHandler) -> None:
+    def respond(self, request: BaseHTTPRequestHandler) -> None:
         path = request.path
         self.hits.append(path)
         try:
             if path == "/page":
                 body = f"<html><head><title>{self.TITLE}</title></head><body>ok</body></html>".encode()
-                self._send(request, 200, body, "text/html; charset=utf-8")
+                send_body(request, 200, body, "text/html; charset=utf-8")
             elif path == "/moved":
-                self._send(request, 302, b"", headers={"Location": "/page"})
+                send_body(request, 302, b"", "text/plain", headers={"Location": "/page"})
             elif path == "/to-private":
-                self._send(request, 302, b"", headers={"Location": "http://10.20.30.40/internal"})
+                send_body(request, 302, b"", "text/plain", headers={"Location": "http://10.20.30.40/internal"})
             elif path == "/slow":
                 time.sleep(self.slow_seconds)
-                self._send(request, 200, b"<title>late</title>", "text/html")
+                send_body(request, 200, b"<title>late</title>", "text/html")
             elif path == "/huge":
                 request.send_response(200)
                 request.send_header("Content-Type", "text/html")
@@ -436,17 +443,6 @@ class LocalSite:
                     request.wfile.write(chunk[: self.huge_bytes - sent])
                     sent += len(chunk)
             else:
-                self._send(request, 404, b"<title>Not found</title>", "text/html")
+                send_body(request, 404, b"<title>Not found</title>", "text/html")
         except (BrokenPipeError, ConnectionResetError):
             pass  # the checker stopped reading: that is the point of the size cap
-
-    @staticmethod
-    def _send(request: BaseHTTPRequestHandler, status: int, body: bytes, content_type: str = "text/plain",
-              headers: dict[str, str] | None = None) -> None:
-        request.send_response(status)
-        request.send_header("Content-Type", content_type)
-        request.send_header("Content-Length", str(len(body)))
-        for key, value in (headers or {}).items():
-            request.send_header(key, value)
-        request.end_headers()
-        request.wfile.write(body)

@@ -252,8 +252,7 @@ async def answer_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not number or not fact_id:
         raise UserError("mod.usage", usage="/jawab <no_pertanyaan> <id_fakta>")
     fact, chats = editorial_of(context).answer_group(number, fact_id, update.effective_user.id)
-    for delay, chat_id in _spaced(chats):
-        context.job_queue.run_once(_deliver_answer, when=delay, data=(chat_id, fact.id), name=f"answer:{chat_id}")
+    _schedule(context, _deliver_answer, chats, fact.id)
     await send_html(update.effective_message, messages.t("mod.answered", lang, id=fact.id, count=len(chats)))
 
 
@@ -282,8 +281,11 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 # -- notices, through the job queue ----------------------------------------------------------
 
-def _spaced(chats: list[int]) -> list[tuple[float, int]]:
-    return [(n * SEND_SPACING, chat) for n, chat in enumerate(chats)]
+def _schedule(context: ContextTypes.DEFAULT_TYPE, callback, chats: list[int], *data: object) -> None:
+    """Queue `callback` once per chat, spaced to stay within Telegram's flood limits."""
+    for n, chat_id in enumerate(chats):
+        context.job_queue.run_once(callback, when=n * SEND_SPACING, data=(chat_id, *data),
+                                   name=f"{callback.__name__}:{chat_id}")
 
 
 async def _notify(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str) -> bool:
@@ -300,6 +302,13 @@ async def _notify(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str) -
     return False
 
 
+async def _notify_about(context: ContextTypes.DEFAULT_TYPE, chat_id: int, fact: Fact, text: str) -> None:
+    """Send a notice about `fact`; once delivered, remember it so a later correction reaches the chat."""
+    if await _notify(context, chat_id, text):
+        citizens = citizens_of(context)
+        citizens.record_delivery(chat_id, citizens.hash(chat_id), fact.id, fact.revision)
+
+
 def _recipient_lang(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> str:
     citizens = citizens_of(context)
     return citizens.lang(citizens.hash(chat_id)) or service_of(context).settings.lang
@@ -310,9 +319,7 @@ async def _deliver_answer(context: ContextTypes.DEFAULT_TYPE) -> None:
     fact = service_of(context).store.get(fact_id)
     lang = _recipient_lang(context, chat_id)
     text = messages.t("mod.answer_intro", lang) + "\n\n" + messages.render_fact(fact, lang, messages.HTML)
-    if await _notify(context, chat_id, text):
-        citizens = citizens_of(context)
-        citizens.record_delivery(chat_id, citizens.hash(chat_id), fact.id, fact.revision)
+    await _notify_about(context, chat_id, fact, text)
 
 
 async def _deliver_correction(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -324,9 +331,7 @@ async def _deliver_correction(context: ContextTypes.DEFAULT_TYPE) -> None:
                                                reason=reason or "-"))
     else:
         text = messages.t("mod.correction_intro", lang) + "\n\n" + messages.render_fact(fact, lang, messages.HTML)
-    if await _notify(context, chat_id, text):
-        citizens = citizens_of(context)
-        citizens.record_delivery(chat_id, citizens.hash(chat_id), fact.id, fact.revision)
+    await _notify_about(context, chat_id, fact, text)
 
 
 async def _send_corrections(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: Outcome,
@@ -335,9 +340,7 @@ async def _send_corrections(update: Update, context: ContextTypes.DEFAULT_TYPE, 
     if not outcome.substantive:
         return
     chats = editorial_of(context).correction_targets(outcome.fact)
-    for delay, chat_id in _spaced(chats):
-        context.job_queue.run_once(_deliver_correction, when=delay, data=(chat_id, outcome.fact.id, reason),
-                                   name=f"correction:{chat_id}")
+    _schedule(context, _deliver_correction, chats, outcome.fact.id, reason)
     if chats:
         await send_html(update.effective_message,
                         messages.t("mod.corrections", lang_of(update, context), count=len(chats)))
