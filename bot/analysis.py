@@ -1,26 +1,51 @@
-"""Turns text into matchable terms: canonical tokens, their stems, and how much they weigh.
+"""Turns text into matchable terms: canonical tokens, their stems, how much they weigh, and what
+they pin down (years, months, places, programmes, roles, numbers with their unit).
 
-One `Analyzer` is built per process (the stemmer and its dictionary load once) and is
-used both to index facts and to read citizens' messages, so the two always agree.
+One `Analyzer` is built per process (the stemmer and its dictionary load once) and is used both
+to index facts and to read citizens' messages, so the two always agree.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
 
-from bot.knowledge import Lexicon
-from bot.normalize import Normalizer
+from bot.lexicon import COUNTRY, Lexicon
+from bot.links import find_urls, slug_words, strip_urls, url_key
+from bot.normalize import Normalizer, display_token, sentences, tokenize
 
 MIN_STEM_CHARS = 4  # shorter words are left alone: the stemmer mangles them
 WEAK = "weak"
 CONTENT = "content"
 QUALIFIER = "qualifier"  # place names and numbers: they narrow a topic but are not one
-_DECIMAL = re.compile(r"^(\d+)d\d+$")
+_DECIMAL = re.compile(r"^(\d+)d(\d+)$")
+_YEAR = re.compile(r"^(19|20)\d\d$")
+PLACE_PREFIXES = frozenset({"kabupaten", "kota", "provinsi", "kecamatan"})
+NATIONAL = frozenset({"nasional", "indonesia", "nationwide"})
+PER_WORDS = frozenset({"per", "setiap", "tiap", "each", "every", "untuk"})  # "Rp40 juta per kelompok"
+SCALES = {"ribu": 1e3, "juta": 1e6, "miliar": 1e9}
+MONEY_BEFORE = frozenset({"rp", "rupiah", "us", "dolar", "usd"})
+NUMBER_CONTEXT = 10  # tokens before a number searched for the place it belongs to
+SUBJECT_NUMBER_GAP = 3  # a place followed this closely by a number has figures of its own
+NATIONAL_PROVINCES = 3  # a fact naming this many provinces is about the country as a whole
+FIGURE = "figure"  # the unit of "angka", "tingkat", "kemiskinan": people, households or a percentage
+TIME = "time"  # the unit of "bulan", "tahun": a duration
+REGIONS = frozenset({"provinces", "districts"})  # counting places: a count of regions is not located in one
+
+# Modes of a message: an open question, a yes/no check of a claim, a forwarded statement, or a few
+# keywords (a lookup). A near miss is a misquote only in a check or a statement.
+QUESTION, CHECK, STATEMENT, LOOKUP = "question", "check", "statement", "lookup"
+# What a question asks for (see lexicon [questions]); "plan" and "outcome" tell a target from a result.
+ASKED = ("who", "howmany", "when", "where", "now", "rank", "why", "plan", "outcome", "contact")
+STATEMENT_MIN_WORDS = 6  # fewer informative words, without a question: keywords, not a statement
+# How specific a word is, from how common it is in Indonesian (Zipf frequency): a word as rare as
+# RARE_ZIPF or rarer counts fully; one as common as COMMON_ZIPF ("nama", "sekolah") counts MIN_SPECIFICITY.
+RARE_ZIPF, COMMON_ZIPF, MIN_SPECIFICITY = 3.5, 6.0, 0.3
 
 
 @dataclass(frozen=True)
@@ -32,12 +57,158 @@ class Term:
     kind: str = CONTENT  # CONTENT, QUALIFIER (a place or number), or WEAK ("is it true?", "when")
 
 
+@dataclass(frozen=True)
+class Number:
+    """A number in a text, with what it counts ("people", "percent", "blk"…) and the place it is about."""
+
+    value: float
+    unit: str
+    token: str  # as written in the index ("21d51")
+    place: str = ""
+    year: str = ""  # the year and month the figure is for, when its clause names them
+    month: str = ""
+
+
+@dataclass(frozen=True)
+class Qualifiers:
+    """What a text pins down beyond its topic."""
+
+    years: frozenset[str] = frozenset()
+    months: frozenset[str] = frozenset()
+    places: frozenset[str] = frozenset()  # place keys of the gazetteer ("sumbatimur", "ntt", "indonesia")
+    programmes: frozenset[str] = frozenset()
+    roles: frozenset[str] = frozenset()
+    numbers: tuple[Number, ...] = ()
+
+    @property
+    def period(self) -> bool:
+        """True when a year or month is named."""
+        return bool(self.years or self.months)
+
+
+_CONTACT = re.compile(r"\b0\d{2,3}[- ]?\d{3,4}[- ]?\d{3,4}\b|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:go\.id|com|id|org)\b"
+                      r"|\b(?:jalan|jl\.?)\s", re.IGNORECASE)  # a phone number, a website or an address
+_CLAUSE = re.compile(r"(?<=\S)[,;:]\s+|\s(?:dan|serta|sedangkan|sementara)\s", re.IGNORECASE)
+_CAPITALS = re.compile(r"\b[A-Z]{2,6}\b")
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+def acronyms(text: str) -> frozenset[str]:
+    """Words written in capitals ("UMP", "BPJS"), unless the whole message is in capitals."""
+    letters = _LETTERS.findall(text)
+    if not letters or sum(ch.isupper() for ch in letters) > len(letters) / 2:
+        return frozenset()
+    return frozenset(w.lower() for w in _CAPITALS.findall(text))
+
+
+def union(*qualifiers: Qualifiers) -> Qualifiers:
+    """Everything any of several texts pins down."""
+    return Qualifiers(
+        frozenset().union(*(q.years for q in qualifiers)), frozenset().union(*(q.months for q in qualifiers)),
+        frozenset().union(*(q.places for q in qualifiers)), frozenset().union(*(q.programmes for q in qualifiers)),
+        frozenset().union(*(q.roles for q in qualifiers)), tuple(n for q in qualifiers for n in q.numbers))
+
+
+@dataclass(frozen=True)
+class Place:
+    """A province, regency or city (or the country) known by its place key."""
+
+    key: str
+    name: str
+    level: str  # "country", "province" or "regency"
+    within: frozenset[str] = frozenset()  # keys of the places containing it
+
+
+@dataclass(frozen=True)
+class Part:
+    """A sentence of a message: its canonical tokens, and whether it asks something."""
+
+    tokens: tuple[str, ...]
+    question: bool = False
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A citizen's message read before matching: its words, what it asks and how."""
+
+    text: str
+    parts: tuple[Part, ...]  # the sentences that matter (greetings, pleas to share, intros left out)
+    asks: frozenset[str] = frozenset()  # "who", "howmany", "when", "now"…, from the question itself
+    mode: str = LOOKUP
+    urls: tuple[str, ...] = ()  # keys of the links in the message (see links.url_key)
+    slugs: tuple[str, ...] = ()  # the words of the links' paths, which say what the articles are about
+    lang: str = "id"
+    acronyms: frozenset[str] = frozenset()  # words written in capitals ("UMP"): names of things, not slang
+    counted: frozenset[str] = frozenset()  # what a how-many question counts ("people"), once corrected
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        """The canonical tokens of the sentences that matter."""
+        return tuple(t for part in self.parts for t in part.tokens)
+
+
+@dataclass(frozen=True)
+class FactTerms:
+    """A fact as the matcher needs it, computed when the fact is indexed (never per query)."""
+
+    keywords: tuple[tuple[str, ...], ...]  # informative canonical tokens of each keyword phrase
+    claim: tuple[str, ...] = ()  # ... of the rated claim
+    lead: tuple[str, ...] = ()  # ... of the statement's first sentence
+    correction: tuple[str, ...] = ()  # words of the statement that its claim lacks
+    qualifiers: Qualifiers = field(default_factory=Qualifiers)
+    people: bool = False  # names a person or a role (can answer "who")
+    urls: tuple[str, ...] = ()
+    says: frozenset[str] = frozenset()  # what kinds of answer it holds: "reason", "rank", "plan"
+
+    @property
+    def topic_anchors(self) -> tuple[tuple[str, ...], ...]:
+        """The fact's key content: keyword phrases, claim and first sentence."""
+        return tuple(a for a in (*self.keywords, self.claim, self.lead) if a)
+
+    @property
+    def anchors(self) -> tuple[tuple[str, ...], ...]:
+        """The key content, and each place the fact is about (for a message that names only places)."""
+        return self.topic_anchors + tuple((p,) for p in sorted(self.qualifiers.places))
+
+
+def dump_fact_terms(terms: FactTerms) -> str:
+    """FactTerms as the JSON stored with a fact."""
+    data = asdict(terms)
+    data["qualifiers"] = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in data["qualifiers"].items()}
+    data["says"] = sorted(terms.says)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def load_fact_terms(text: str | None) -> FactTerms:
+    """FactTerms from the JSON stored with a fact."""
+    if not text:
+        return FactTerms(())
+    data = json.loads(text)
+    q = data["qualifiers"]
+    qualifiers = Qualifiers(frozenset(q["years"]), frozenset(q["months"]), frozenset(q["places"]),
+                            frozenset(q["programmes"]), frozenset(q["roles"]),
+                            tuple(Number(**n) for n in q["numbers"]))
+    return FactTerms(tuple(tuple(k) for k in data["keywords"]), tuple(data["claim"]), tuple(data["lead"]),
+                     tuple(data["correction"]), qualifiers, data["people"], tuple(data["urls"]),
+                     frozenset(data.get("says", ())))
+
+
 class Analyzer:
     """Normalises, stems and classifies words with one lexicon."""
 
     def __init__(self, lexicon: Lexicon):
         self.lexicon = lexicon
-        self.normalizer = Normalizer(lexicon.phrases)
+        phrases = dict(lexicon.phrases)
+        canonical = set(phrases.values())
+        base = Normalizer(phrases)
+        for place in lexicon.gazetteer:  # the gazetteer's aliases come last: the lexicon wins
+            name = " ".join(base.tokens(place.name))
+            for alias in place.aliases:
+                variant = " ".join(tokenize(alias))
+                if variant and variant not in phrases and variant not in canonical and variant != name \
+                        and " ".join(base.tokens(alias)) == variant:
+                    phrases[variant] = name
+        self.normalizer = Normalizer(phrases)
         stemmer = StemmerFactory().create_stemmer()
         self._sastrawi = stemmer
         self._dictionary = stemmer.delegatedStemmer.dictionary
@@ -46,33 +217,147 @@ class Analyzer:
         # rewrites ("orang" -> "penduduk", "lima" -> "5"): the canonical form decides.
         common = {w for w in StopWordRemoverFactory().get_stop_words() if self.normalizer.normalize(w) == w}
         self._weak = lexicon.weak | (common - lexicon.stopwords)
+        self.places: dict[str, Place] = {}
+        self._units: dict[tuple[str, ...], str] = {}  # a multi-word name or concept -> its one token
+        self._display: dict[str, str] = {}  # such a token -> how people write it
+        self._build_places()
+        self.compound_tokens: list[tuple[str, ...]] = []
+        for compound in lexicon.compounds:  # "kemiskinan ekstrem" is one thing, not two
+            tokens = tuple(self.normalizer.tokens(compound))
+            if len(tokens) > 1:
+                self._units.setdefault(tokens, "".join(tokens))
+                self._display.setdefault("".join(tokens), compound)
+                self.compound_tokens.append(tokens)
+        self._heads = {"".join(t): t[0] for t in self.compound_tokens}  # "kabupatenprioritas" -> "kabupaten"
+        for variant, canonical in lexicon.phrases.items():  # a role as written out: "wapres" -> "wakil presiden"
+            if canonical in lexicon.roles and " " in variant:
+                self._display.setdefault(canonical, variant)
+        self._longest_unit = max((len(k) for k in self._units), default=1)
         self.stem = lru_cache(maxsize=65536)(self._stem)
 
+    # -- places ---------------------------------------------------------------------------------
+
+    def _build_places(self) -> None:
+        lex = self.lexicon
+        self.places[COUNTRY] = Place(COUNTRY, "Indonesia", "country")
+        for name in lex.foreign:  # other countries contain no place of Indonesia, and none contains them
+            key = "".join(self.normalizer.tokens(name))
+            self.places.setdefault(key, Place(key, name.title(), "country"))
+        provinces: dict[str, str] = {}
+        for entry in lex.gazetteer:
+            if entry.level == "province":
+                provinces[entry.name] = self._place_key(entry.name, "province", frozenset({COUNTRY}), entry.aliases)
+        for entry in lex.gazetteer:
+            if entry.level == "regency":
+                within = frozenset({COUNTRY, provinces[entry.province]})
+                self._place_key(entry.name, "regency", within, entry.aliases)
+
+    def _place_key(self, name: str, level: str, within: frozenset[str], aliases: tuple[str, ...] = ()) -> str:
+        tokens = tuple(self.normalizer.tokens(name))
+        key = "".join(tokens)
+        known = self.places.get(key)
+        if known is not None:  # the same name twice (Kabupaten and Kota Kupang; Banjar in two provinces)
+            if known.level == level:
+                self.places[key] = Place(key, known.name, level, known.within | within)
+        else:
+            self.places[key] = Place(key, name, level, within)
+            self._display[key] = name
+            if len(tokens) > 1:
+                self._units[tokens] = key
+        for alias in aliases:  # "Jakarta" is DKI Jakarta, "East Java" is Jawa Timur
+            alias_tokens = tuple(self.normalizer.tokens(alias))
+            if alias_tokens and alias_tokens != tokens and "".join(alias_tokens) not in self.places:
+                self._units.setdefault(alias_tokens, key)
+        return key
+
+    def merge(self, tokens: list[str]) -> list[str]:
+        """Multi-word place names and concepts become one token each, longest first.
+
+        "jawa timur" -> "jawatimur", so "Jawa Timur" is never matched word by word with "Sumba Timur";
+        "kemiskinan ekstrem" -> "kemiskinanekstrem", so a question about extreme poverty is not answered
+        by a fact about poverty. (A fact is indexed by both its words and these tokens, so "sumba" or
+        "kemiskinan" alone still find it.) An ordinary word that is also a place name ("batu") is a
+        place only after "kabupaten" or "kota".
+        """
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for size in range(min(self._longest_unit, len(tokens) - i), 0, -1):
+                key = self._units.get(tuple(tokens[i:i + size]))
+                if key is not None and (" ".join(tokens[i:i + size]) not in self.lexicon.ambiguous_places
+                                        or (out and out[-1] in PLACE_PREFIXES)):
+                    out.append(key)
+                    i += size
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
+    def place_of(self, token: str, previous: str = "") -> str | None:
+        """The place key a (merged) token names, if any."""
+        if token in NATIONAL:
+            return COUNTRY
+        if token not in self.places:
+            return None
+        if token in self.lexicon.ambiguous_places and token not in self.lexicon.places \
+                and previous not in PLACE_PREFIXES:
+            return None
+        return token
+
+    def display(self, token: str) -> str:
+        """A token as people write it ("sumbatimur" -> "Sumba Timur", "17d47" -> "17,47")."""
+        return self._display.get(token) or display_token(token)
+
+    # -- words ----------------------------------------------------------------------------------
+
     def _stem(self, token: str) -> str:
-        if len(token) < MIN_STEM_CHARS or token in self._keep or not token.isalpha():
+        if len(token) < MIN_STEM_CHARS or token in self._keep or not token.isalpha() or token in self.places:
             return token
         return self._sastrawi.stem(token) or token
 
     def tokens(self, text: str) -> list[str]:
-        """Canonical tokens of `text`, stopwords included."""
+        """Canonical tokens of `text`, stopwords included (place names not merged)."""
         return self.normalizer.tokens(text)
 
     def is_word(self, token: str) -> bool:
-        """True when `token` is a known Indonesian word (or a protected name): not a typo."""
-        return (token in self._keep or self._dictionary.contains(token)
+        """True when `token` is a known Indonesian or English word, or a name: not a typo or slang."""
+        lex = self.lexicon
+        return (token in self._keep or token in self.places or token in lex.english or token in lex.programmes
+                or token in lex.roles or self._dictionary.contains(token)
                 or self._dictionary.contains(self.stem(token)))
+
+    def is_indonesian(self, token: str) -> bool:
+        """True for a word of PySastrawi's Indonesian dictionary (or its stem)."""
+        return self._dictionary.contains(token) or self._dictionary.contains(self.stem(token))
+
+    def specificity(self, token: str) -> float:
+        """How much a word says about a topic, by how rare it is in general Indonesian (0.3-1).
+
+        Weighting by the knowledge base alone would make "sekolah" as telling as "BSU" whenever both
+        occur in one fact; the language at large knows better. Numbers, names and acronyms count fully.
+        """
+        lex = self.lexicon
+        zipf = lex.frequency.get(token, lex.english_frequency.get(token))
+        if zipf is None or token in self._keep or not token.isalpha():
+            return 1.0
+        share = (COMMON_ZIPF - zipf) / (COMMON_ZIPF - RARE_ZIPF)
+        return min(1.0, max(MIN_SPECIFICITY, MIN_SPECIFICITY + (1 - MIN_SPECIFICITY) * share))
 
     def is_protected(self, token: str) -> bool:
         """True for acronyms, place names and other words never stemmed or corrected."""
-        return token in self._keep
+        return token in self._keep or token in self.places
+
+    def is_function(self, token: str) -> bool:
+        """True for words with no topic of their own: stopwords, greetings."""
+        return token in self.lexicon.stopwords or token in self.lexicon.smalltalk
 
     def query_terms(self, tokens: list[str]) -> list[Term]:
         """The terms of a message worth matching: stopwords, greetings and duplicates dropped."""
-        lex = self.lexicon
         seen: set[str] = set()
         terms = []
         for token in tokens:
-            if token in lex.stopwords or token in lex.smalltalk or token in seen:
+            if self.is_function(token) or token in seen:
                 continue
             seen.add(token)
             terms.append(Term(token, self.stem(token), self.kind(token)))
@@ -80,7 +365,7 @@ class Analyzer:
 
     def kind(self, token: str) -> str:
         """WEAK, QUALIFIER or CONTENT."""
-        if token in self.lexicon.places or token.isdigit() or _DECIMAL.match(token):
+        if token in self.lexicon.places or token in self.places or token.isdigit() or _DECIMAL.match(token):
             return QUALIFIER
         return WEAK if token in self._weak else CONTENT
 
@@ -89,16 +374,266 @@ class Analyzer:
         lex = self.lexicon
         return bool(tokens) and all(t in lex.smalltalk or t in lex.stopwords for t in tokens)
 
-    def index_text(self, *texts: str) -> tuple[str, str]:
-        """Canonical tokens and their stems for indexing, each as one space-separated string.
+    # -- indexing -------------------------------------------------------------------------------
 
-        A decimal is also indexed by its whole part, so "11 juta" finds "11,14 juta".
+    def index_tokens(self, *texts: str) -> list[str]:
+        """Canonical tokens for indexing: each text's words, then its merged place names.
+
+        A decimal is also indexed by its whole part, so "11 juta" finds "11,14 juta"; a place is indexed
+        both as its words and as one token, so "sumba" and "sumba timur" both find it.
         """
-        tokens = []
+        tokens: list[str] = []
         for text in texts:
-            for token in self.tokens(text) if text else ():
-                tokens.append(token)
-                decimal = _DECIMAL.match(token)
-                if decimal:
-                    tokens.append(decimal.group(1))
+            if not text:
+                continue
+            words = self.tokens(text)
+            tokens.extend(words)
+            tokens.extend(t for t in self.merge(words) if t not in words)
+            tokens.extend(m.group(1) for m in map(_DECIMAL.match, words) if m)
+            tokens.extend(b for w in words for b in self.lexicon.broader.get(w, ()))
+        return tokens
+
+    def index_text(self, *texts: str) -> tuple[str, str]:
+        """Index tokens and their stems, each as one space-separated string."""
+        tokens = self.index_tokens(*texts)
         return " ".join(tokens), " ".join(self.stem(t) for t in tokens)
+
+    def fact_terms(self, statement: str, claim: str = "", keywords: tuple[str, ...] = (),
+                   source_urls: tuple[str, ...] = ()) -> FactTerms:
+        """What the matcher needs of a fact, computed once when it is indexed."""
+        statement_tokens = self.merge(self.tokens(statement))
+        claim_tokens = self.merge(self.tokens(claim)) if claim else []
+        keyword_tokens = [self.merge(self.tokens(k)) for k in keywords]
+        first = self.merge(self.tokens(sentences(statement)[0])) if statement.strip() else []
+        texts = [statement_tokens, claim_tokens, *keyword_tokens]
+        qualifiers = union(*(self.qualifiers(t) for t in texts if t))
+        numbers = [n for sentence in sentences(statement)  # the true figures: the statement's, not the claim's
+                   for n in self.numbers([], [self.merge(self.tokens(c)) for c in _CLAUSE.split(sentence)])]
+        # Places the fact is about: named in a keyword or its first sentence, or given figures of their
+        # own ("Sumba Tengah 21,51 persen"). A place named in passing ("after Papua") is not a subject.
+        subjects = set(union(*(self.qualifiers(t) for t in (first, claim_tokens, *keyword_tokens) if t)).places)
+        subjects |= {n.place for n in numbers if n.place and self._place_has_figure(statement_tokens, n)}
+        places = set(subjects or qualifiers.places)
+        if sum(1 for p in qualifiers.places if self.places[p].level == "province") >= NATIONAL_PROVINCES:
+            places.add(COUNTRY)  # a fact comparing provinces is about the country
+        qualifiers = Qualifiers(qualifiers.years, qualifiers.months, frozenset(places),
+                                qualifiers.programmes, qualifiers.roles, tuple(numbers))
+        everything = [t for text in texts for t in text]
+        correction: tuple[str, ...] = ()
+        if claim_tokens:
+            claim_words = set(claim_tokens) | {self.stem(t) for t in claim_tokens}
+            correction = tuple(dict.fromkeys(
+                t for t in self._informative(statement_tokens) if t not in claim_words and self.stem(t) not in claim_words))
+        people = bool(qualifiers.roles) or any(t in self.lexicon.names for t in everything)
+        says = set(kind for kind, words in (("reason", self.lexicon.asks.get("reasons", ())),
+                                            ("rank", self.lexicon.asks.get("ranks", ())),
+                                            ("plan", self.lexicon.asks.get("plan", ())))
+                   if any(t in words or self.stem(t) in words for t in statement_tokens))
+        if any(t == "nomor" and nxt.isdigit() for t, nxt in zip(statement_tokens, statement_tokens[1:])):
+            says.add("rank")  # "Inpres Nomor 4": answers "nomor berapa?"
+        if _CONTACT.search(statement):
+            says.add("contact")
+        keyword_anchors = tuple(a for a in (tuple(self._informative(k)) for k in keyword_tokens) if a)
+        return FactTerms(keyword_anchors, tuple(self._informative(claim_tokens)), tuple(self._informative(first)),
+                         correction, qualifiers, people,
+                         tuple(dict.fromkeys(k for k in map(url_key, source_urls) if k)), frozenset(says))
+
+    def _place_has_figure(self, tokens: list[str], number: Number) -> bool:
+        for i, token in enumerate(tokens):
+            if self.place_of(token) == number.place:
+                window = tokens[i + 1:i + 1 + SUBJECT_NUMBER_GAP]
+                if number.token in window:
+                    return True
+        return False
+
+    def _informative(self, tokens: list[str]) -> list[str]:
+        return [t for t in dict.fromkeys(tokens) if not self.is_function(t)]
+
+    # -- qualifiers ------------------------------------------------------------------------------
+
+    def qualifiers(self, tokens: list[str]) -> Qualifiers:
+        """Years, months, places, programmes, roles and numbers named in merged tokens."""
+        lex = self.lexicon
+        years, months, places, programmes, roles = set(), set(), set(), set(), set()
+        for i, token in enumerate(tokens):
+            previous = tokens[i - 1] if i else ""
+            if _YEAR.match(token) and not self._counts_something(tokens, i):
+                years.add(token)
+            elif token in lex.months:
+                months.add(token)
+            elif token in lex.programmes:
+                programmes.add(token)
+            elif token in lex.roles:
+                roles.add(token)
+            place = self.place_of(token, previous)
+            if place:
+                places.add(place)
+        numbers = self.numbers(tokens)
+        return Qualifiers(frozenset(years), frozenset(months), frozenset(places), frozenset(programmes),
+                          frozenset(roles), tuple(numbers))
+
+    def _counts_something(self, tokens: list[str], i: int) -> bool:
+        """A four-digit number followed by what it counts ("2127 blk") is a count, not a year."""
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        return bool(after) and not self.is_function(after) and (after in self.lexicon.units or after in self.lexicon.programmes)
+
+    def numbers(self, tokens: list[str], clauses: list[list[str]] | None = None) -> list[Number]:
+        """Numbers with their unit: "21d51 persen", "rp 600000", "1d14 juta penduduk", "54 blk".
+
+        Each number also gets the place before it and the year and month it is for, looked up in its
+        own clause first ("… 45.000 tenaga kerja sampai Oktober 2021, serta 7.124 tenaga kerja … pada
+        Juni 2022": 7.124 is for 2022). Years, days of a month and numbers "per" something ("Rp40 juta
+        per kelompok" is an amount, not a number of groups) get no counted unit.
+        """
+        found: list[Number] = []
+        earlier: list[str] = []
+        for clause in clauses if clauses is not None else [tokens]:
+            found.extend(self._clause_numbers(clause, earlier))
+            earlier = earlier + clause
+        return found
+
+    def _clause_numbers(self, tokens: list[str], earlier: list[str]) -> list[Number]:
+        lex = self.lexicon
+        found = []
+        for i, token in enumerate(tokens):
+            decimal = _DECIMAL.match(token)
+            if not (token.isdigit() or decimal):
+                continue
+            if (_YEAR.match(token) and not self._counts_something(tokens, i)) or \
+                    (i + 1 < len(tokens) and tokens[i + 1] in lex.months):
+                continue
+            value = float(f"{decimal.group(1)}.{decimal.group(2)}") if decimal else float(token)
+            j = i + 1
+            while j < len(tokens) and tokens[j] in SCALES:
+                value *= SCALES[tokens[j]]
+                j += 1
+            unit = ""
+            after = tokens[j] if j < len(tokens) else ""
+            if i and tokens[i - 1] in MONEY_BEFORE:
+                unit = "money"
+            elif after and after not in PER_WORDS and not self.is_function(after) and not _DECIMAL.match(after) \
+                    and not after.isdigit():
+                unit = self.unit(after)
+            place = next((key for key in map(self.place_of, reversed(earlier + tokens[:i])) if key), "")
+            window = tokens[i + 1:i + 1 + NUMBER_CONTEXT]  # "X pada Maret 2021": the period follows
+            year = next((t for t in window if _YEAR.match(t)), "") or \
+                next((t for t in reversed(tokens[:i]) if _YEAR.match(t)), "")
+            month = next((t for t in window if t in lex.months), "") or \
+                next((t for t in reversed(tokens[:i]) if t in lex.months), "")
+            found.append(Number(value, unit, token, place, year, month))
+        return found
+
+    # -- reading a message ----------------------------------------------------------------------
+
+    def read(self, text: str) -> Reading:
+        """A message's sentences that matter, what it asks and how, its links and language."""
+        urls = find_urls(text)
+        body = strip_urls(text) if urls else text
+        split = sentences(body)
+        parts = [self.tokens(s) for s in split]
+        raw = [tokenize(s) for s in split]
+        questions = [self._is_question(part, split[i]) for i, part in enumerate(parts)]
+        kept = [i for i, part in enumerate(parts) if questions[i] or self._matters(part)]
+        if not kept:
+            kept = list(range(len(parts)))
+        tokens = [t for i in kept for t in parts[i]]
+        asked = [t for i in kept if questions[i] for t in parts[i]] or tokens
+        informative = [t for t in tokens if not self.is_function(t)]
+        lex = self.lexicon
+        asks = frozenset(kind for kind in ASKED if any(t in lex.asks.get(kind, ()) for t in asked))
+        check_words = lex.asks.get("check", frozenset())
+        if any(self._asks_open(parts[i]) for i in kept if questions[i]):
+            mode = QUESTION
+        elif any(t in check_words for i in kept if questions[i] for t in parts[i]):
+            mode = CHECK  # a yes/no check of a claim ("benarkah…", "… kan?"); a bare "…?" is a lookup
+        elif not any(questions) and len(informative) >= STATEMENT_MIN_WORDS:
+            mode = STATEMENT
+        else:
+            mode = LOOKUP
+        keys = tuple(dict.fromkeys(k for k in map(url_key, urls) if k))
+        slugs = tuple(w for u in urls for w in self.tokens(" ".join(slug_words(u))))
+        return Reading(text, tuple(Part(tuple(parts[i]), questions[i]) for i in kept), asks, mode, keys, slugs,
+                       self.language([t for part in raw for t in part]), acronyms(body))
+
+    def _matters(self, part: list[str]) -> bool:
+        """False for a greeting, a plea to share, or a self-introduction: they say nothing to check."""
+        lex = self.lexicon
+        informative = [t for t in part if not self.is_function(t)]
+        if not informative:
+            return False
+        if all(t in lex.padding or t in self._weak for t in informative):
+            return False
+        first = next((i for i, t in enumerate(part) if t in lex.first_person), None)
+        return first is None or not any(t in lex.intro for t in part[first + 1:first + 4])
+
+    def _is_question(self, part: list[str], sentence: str) -> bool:
+        lex = self.lexicon
+        return "?" in sentence or any(t in lex.asks.get("wh", ()) or t in lex.asks.get("check", ()) for t in part)
+
+    def _asks_open(self, part: list[str]) -> bool:
+        """An open question ("berapa…", "siapa…"), not a yes/no check ("apa benar…", "apakah…")."""
+        wh = self.lexicon.asks.get("wh", frozenset())
+        check = self.lexicon.asks.get("check", frozenset())
+        for i, token in enumerate(part):
+            if token in wh:
+                following = part[i + 1] if i + 1 < len(part) else ""
+                if token == "apa" and (following in check or following in ("iya", "ya")):
+                    continue
+                return True
+        return False
+
+    def counted(self, tokens: list[str]) -> frozenset[str]:
+        """What a how-many question counts: the nouns around "berapa" ("berapa orang", "orang brapa").
+
+        "Berapa besar BLT per keluarga" asks an amount of money, not a number of families. With no
+        counting noun at hand, the first noun after the question word is what it counts, if any.
+        """
+        asks = self.lexicon.asks.get("howmany", frozenset())
+        for i, token in enumerate(tokens):
+            if token not in asks:
+                continue
+            after = [j for j in range(i + 1, min(len(tokens), i + 5)) if self._countable(tokens[j], asks)]
+            before = [j for j in range(i - 1, max(-1, i - 5), -1) if self._countable(tokens[j], asks)]
+            # Every counting noun after "berapa", and the nearest one before it ("orang miskin brapa").
+            nearest_before = [j for j in before if self.unit(tokens[j]) != tokens[j]][:1]
+            units = {"money" if tokens[j - 1] in PER_WORDS else self.unit(tokens[j]) for j in after + nearest_before
+                     if self.unit(tokens[j]) != tokens[j]}
+            if TIME in units and not (after and self.unit(tokens[after[0]]) == TIME):
+                units.discard(TIME)  # "berapa tahun" asks a duration; "th 2021 … brp" does not
+            if len(units) > 1:
+                units.discard(FIGURE)  # "berapa rumah tangga miskin": households, not any figure of poverty
+            if units:
+                return frozenset(units)
+            if after and self.kind(tokens[after[0]]) == CONTENT and tokens[after[0] - 1] not in PER_WORDS:
+                return frozenset({tokens[after[0]]})
+            return frozenset()
+        return frozenset()
+
+    def unit(self, noun: str) -> str:
+        """What a noun counts: "orang" -> "people", "kabupatenprioritas" -> "districts" (by its head word)."""
+        units = self.lexicon.units
+        if noun in units:
+            return units[noun]
+        head = self._heads.get(noun)
+        return units.get(head, noun) if head else noun
+
+    def _countable(self, token: str, asks: frozenset[str]) -> bool:
+        return not self.is_function(token) and token not in asks and token not in SCALES
+
+    def language(self, raw: list[str]) -> str:
+        """"en" when a message is mostly English words, else "id"."""
+        english = indonesian = 0
+        lex = self.lexicon
+        for token in raw:
+            if not token.isalpha():
+                continue
+            if token in self.places or token in self._keep:
+                continue
+            is_en = token in lex.english
+            is_id = self.is_indonesian(token) or token in self.normalizer.variants or \
+                (token in lex.stopwords and token not in lex.english)
+            if is_en and not is_id:
+                english += 1
+            elif is_id and not is_en:
+                indonesian += 1
+        return "en" if english > indonesian else "id"

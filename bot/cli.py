@@ -7,13 +7,16 @@ import json
 import logging
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot import messages
 from bot.claimreview import claim_reviews
 from bot.config import Settings
 from bot.errors import ConfigError, KnowledgeError, UserError
-from bot.knowledge import LEXICON_FILE, TOPICS_FILE, write_facts
+from bot.knowledge import TOPICS_FILE, write_facts
+from bot.lexicon import LANGUAGE_DIR, LEXICON_FILE
+from bot.models import Answer
 from bot.service import Service, open_service
 
 logger = logging.getLogger("cekfakta")
@@ -72,8 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         settings = Settings.from_env()
-        lang = args.lang or settings.lang
-        return _dispatch(args, settings, lang)
+        return _dispatch(args, settings)
     except (ConfigError, KnowledgeError, UserError) as e:
         print(f"cekfakta: {e}", file=sys.stderr)
         return 2
@@ -81,7 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _dispatch(args: argparse.Namespace, settings: Settings, lang: str) -> int:
+ReplyLanguage = Callable[[Answer], str]
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     command = args.command or "run"
     if command == "run" and settings.token:
         settings.check_token()
@@ -90,18 +95,24 @@ def _dispatch(args: argparse.Namespace, settings: Settings, lang: str) -> int:
         return run_bot(settings, args)
     logging.getLogger().setLevel(logging.WARNING)  # keep the terminal for the conversation
     service = open_service(settings)
+    lang = args.lang or settings.lang
+
+    def reply_lang(answer: Answer) -> str:
+        # --lang decides; otherwise an English message gets an English reply.
+        return messages.reply_language(answer, args.lang, settings.lang)
+
     if command in ("run", "console"):
-        return console(service, lang)
+        return console(service, lang, reply_lang)
     if command == "ask":
-        return ask(service, args, lang)
+        return ask(service, args, reply_lang)
     if command == "kb":
         return kb(service, args)
     if command == "eval":
-        return evaluate(service, args.file, lang)
+        return evaluate(service, args.file, reply_lang)
     raise AssertionError(command)
 
 
-def console(service: Service, lang: str) -> int:
+def console(service: Service, lang: str, reply_lang: ReplyLanguage) -> int:
     """An interactive chat in the terminal, on the same core as the Telegram bot."""
     print(messages.t("console.welcome", lang, facts=len(service.store.facts())))
     while True:
@@ -112,25 +123,26 @@ def console(service: Service, lang: str) -> int:
             return 0
         if not line.strip():
             return 0
-        print(messages.render_answer(service.checker.check(line), lang, messages.TEXT))
+        answer = service.checker.check(line)
+        print(messages.render_answer(answer, reply_lang(answer), messages.TEXT))
         print()
 
 
-def ask(service: Service, args: argparse.Namespace, lang: str) -> int:
+def ask(service: Service, args: argparse.Namespace, reply_lang: ReplyLanguage) -> int:
     """`cekfakta ask`: one query (plain or --json), or many with --jsonl."""
     if args.jsonl:
         out = sys.stdout
         for line in sys.stdin:
             answer = service.checker.check(line.rstrip("\n"))
-            out.write(json.dumps(messages.answer_json(answer, lang), ensure_ascii=False) + "\n")
+            out.write(json.dumps(messages.answer_json(answer, reply_lang(answer)), ensure_ascii=False) + "\n")
         out.flush()
         return 0
     query = args.query if args.query is not None else sys.stdin.read()
     answer = service.checker.check(query)
     if args.json:
-        print(json.dumps(messages.answer_json(answer, lang), ensure_ascii=False, indent=2))
+        print(json.dumps(messages.answer_json(answer, reply_lang(answer)), ensure_ascii=False, indent=2))
     else:
-        print(messages.render_answer(answer, lang, messages.TEXT))
+        print(messages.render_answer(answer, reply_lang(answer), messages.TEXT))
     return 0
 
 
@@ -156,9 +168,13 @@ def kb(service: Service, args: argparse.Namespace) -> int:
         target = args.target or Path("knowledge")
         facts = [f for f in store.facts(status=None) if f.status != "proposed"]
         changed = write_facts(facts, target)
-        for name in (TOPICS_FILE, LEXICON_FILE):
+        for name in (TOPICS_FILE, LEXICON_FILE, LANGUAGE_DIR):
             source = service.knowledge_dir / name
-            if source.resolve() != (target / name).resolve():
+            if not source.exists() or source.resolve() == (target / name).resolve():
+                continue
+            if source.is_dir():
+                shutil.copytree(source, target / name, dirs_exist_ok=True)
+            else:
                 shutil.copyfile(source, target / name)
         print(f"exported {len(facts)} facts to {target} ({len(changed)} files changed)")
         return 0
@@ -166,13 +182,14 @@ def kb(service: Service, args: argparse.Namespace) -> int:
     return 0
 
 
-def evaluate(service: Service, path: Path, lang: str) -> int:
+def evaluate(service: Service, path: Path, reply_lang: ReplyLanguage) -> int:
     """`cekfakta eval`: top-1 accuracy on in-scope queries, false-answer rate on the rest."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     hits = inscope = false_answers = outscope = 0
     misses = []
     for row in rows:
         answer = service.checker.check(row["q"])
+        lang = reply_lang(answer)
         if row["expect"]:
             inscope += 1
             top = json.dumps(messages.match_json(answer.matches[0], lang), ensure_ascii=False) \

@@ -1,20 +1,23 @@
 """The channel-free core: a citizen's text in, an `Answer` out. Knows nothing of Telegram.
 
-    text -> normalise -> correct typos against the index vocabulary -> FTS5 candidates
-         -> re-rank the few -> threshold -> Answer
+    text -> read (links, sentences that matter, what is asked) -> normalise -> correct typos
+         against the index vocabulary -> merge place names -> FTS5 candidates (and facts citing a
+         pasted link) -> re-rank the few -> threshold and checks -> Answer
 """
 
 from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import replace
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot import match
-from bot.analysis import Analyzer, Term
-from bot.models import Answer, Fact
+from bot.analysis import WEAK, Analyzer, Part, Reading, Term
+from bot.models import Answer, Fact, Match
 from bot.store import Hit, Store, Vocabulary
 
 MAX_QUERY_CHARS = 4096  # Telegram's message limit; longer input is cut, not refused
@@ -25,6 +28,7 @@ CANDIDATES = 40  # facts re-ranked per query
 MIN_CORRECTABLE = 4  # shorter words are too ambiguous to correct
 PROFILE_CACHE = 4096  # fact profiles kept in memory
 _SAFE_TERM = re.compile(r"^[a-z0-9]+$")
+CLITICS = ("nya", "lah", "kah", "pun", "ku", "mu")
 
 
 def max_typo_distance(token: str) -> int:
@@ -67,32 +71,92 @@ class Checker:
         self.analyzer = analyzer
         self._profiles: OrderedDict[tuple[str, int], match.Profile] = OrderedDict()
         self._spelling: tuple[Vocabulary, dict[str, list[str]]] | None = None  # words by first letter
+        self._within = {key: place.within for key, place in analyzer.places.items()}
+        months = analyzer.lexicon.months
+        self._months = sorted(months, key=months.__getitem__)  # canonical month names, January first
+        # Concepts of several words ("kemiskinanekstrem") with their head word and its stem.
+        self._concepts = {"".join(t): (t[0], analyzer.stem(t[0])) for t in analyzer.compound_tokens}
 
     def check(self, text: str | None) -> Answer:
         """The best verified facts for `text`, or why there are none."""
         query = truncate(text or "")
-        tokens = self.analyzer.tokens(query)
-        if not tokens:
-            return Answer(query, "empty")
-        if self.analyzer.is_smalltalk(tokens):
-            return Answer(query, "smalltalk")
-        terms = self.analyzer.query_terms(tokens)
-        words = tuple(t.token for t in terms)
+        reading = self.analyzer.read(query)
+        tokens = list(reading.tokens)
+        if not tokens and not reading.urls:
+            return Answer(query, "empty", lang=reading.lang)
+        if self.analyzer.is_smalltalk(tokens) and not reading.urls:
+            return Answer(query, "smalltalk", lang=reading.lang)
         vocabulary = self.store.vocabulary()
-        terms, corrected = self._correct(terms, vocabulary)
+        parts, corrected, neutral = self._read_parts(reading, vocabulary)
+        merged = [t for part in parts for t in part.tokens]
+        if "howmany" in reading.asks:
+            asked = [t for part in parts if part.question for t in part.tokens] or merged
+            reading = replace(reading, counted=self.analyzer.counted(asked))
+        terms = [t for t in self.analyzer.query_terms(merged) if t.token not in neutral]
+        words = tuple(t.token for t in terms)
+        # The words of a pasted link's address count a little, beside the message's own words.
+        slugs = [t for t in self.analyzer.query_terms(list(reading.slugs)) if t.token not in words]
+        if slugs and terms:
+            slugs = [Term(t.token, t.stem, WEAK) for t in slugs]
+        terms += slugs
         known = [t for t in terms if t.token in vocabulary.doc_freq or t.stem in vocabulary.doc_freq]
-        if not known:
-            return Answer(query, "not_found", terms=words)
-        weights = {t.token: match.term_weight(t, self._doc_freq(t, vocabulary), vocabulary.documents,
-                                              t.token in corrected) for t in terms}
-        candidates = [match.Candidate(hit.fact, self._profile(hit), hit.relevance)
-                      for hit in self._search(known, weights)]
-        phrase_weights = _PhraseWeights(vocabulary)
-        ranked = match.rerank(terms, weights, candidates, phrase_weights)
-        shown = match.see_also(ranked)
-        if not shown:
-            return Answer(query, "not_found", tuple(ranked[:1]), words)
-        return Answer(query, "fact", tuple(shown), words)
+        if not known and not reading.urls:
+            return Answer(query, "not_found", terms=words, lang=reading.lang)
+        specificity = self.analyzer.specificity
+        weights = {t.token: specificity(t.token) * match.term_weight(
+            t, self._doc_freq(t, vocabulary), vocabulary.documents, t.token in corrected) for t in terms}
+        hits = {hit.fact.id: hit for hit in self._search(known, weights)} if known else {}
+        cited = self.store.citing(reading.urls, CANDIDATES)
+        for hit in cited:
+            hits.setdefault(hit.fact.id, hit)
+        linked = {hit.fact.id for hit in cited}
+        candidates = [match.Candidate(hit.fact, self._profile(hit), hit.relevance, hit.fact.id in linked)
+                      for hit in hits.values()]
+        qualifiers = self.analyzer.qualifiers(merged)
+        concepts = tuple((t.token, *self._concepts[t.token]) for t in terms if t.token in self._concepts)
+        question = match.Query(tuple(terms), weights, reading, qualifiers, _PhraseWeights(vocabulary, specificity),
+                               concepts=concepts, all_concepts={c: h for c, (h, _) in self._concepts.items()},
+                               unexplained=bool(neutral), within=self._within,
+                               broader=self.analyzer.lexicon.broader, role_groups=self.analyzer.lexicon.role_groups)
+        judged = match.rerank(question, candidates, self._months)
+        judged = match.in_time_order(judged, qualifiers, self._months)
+        shown = match.see_also(judged)
+        if shown:
+            return Answer(query, "fact", self._displayed(shown), words, reading.lang)
+        close = match.nearest(judged)
+        if close:
+            period = tuple(t for t in merged if t in qualifiers.months or t in qualifiers.years)
+            return Answer(query, "nearest", self._displayed(close), words, reading.lang, tuple(dict.fromkeys(period)))
+        return Answer(query, "not_found", tuple(j.match for j in judged[:1]), words, reading.lang)
+
+    def _displayed(self, matches: list[Match]) -> tuple[Match, ...]:
+        """Matches with their words, places and figures written as people write them."""
+        display = self.analyzer.display
+        return tuple(replace(
+            m, matched_terms=tuple(display(t) for t in m.matched_terms),
+            gaps=tuple(replace(g, said=tuple(map(display, g.said)), verified=tuple(map(display, g.verified)))
+                       for g in m.gaps),
+            differences=tuple(replace(g, said=tuple(map(display, g.said)), verified=tuple(map(display, g.verified)))
+                              for g in m.differences)) for m in matches)
+
+    def _read_parts(self, reading: Reading, vocabulary: Vocabulary) -> tuple[list[Part], set[str], set[str]]:
+        """The message's sentences with words corrected and place names merged.
+
+        A sentence that asks nothing and shares no word with the knowledge base (a remark about one's
+        homework, a plea to forward) is left out: it cannot be what the message is about, and would
+        only count against the answer.
+        """
+        parts, corrected, neutral = [], set(), set()
+        for part in reading.parts:
+            tokens, fixed, unknown = self._correct(list(part.tokens), vocabulary, reading.acronyms)
+            corrected |= fixed
+            neutral |= unknown
+            if fixed or tokens != list(part.tokens):  # a corrected word can complete a phrase ("centres")
+                tokens = self.analyzer.normalizer.canonical(tokens)
+            parts.append(Part(tuple(self.analyzer.merge(tokens)), part.question))
+        relevant = [p for p in parts if p.question or any(
+            t in vocabulary.doc_freq and not self.analyzer.is_function(t) for t in p.tokens)]
+        return (relevant or parts), corrected, neutral
 
     def _search(self, known: list[Term], weights: dict[str, float]) -> list[Hit]:
         """FTS5 candidates, cheapest search first.
@@ -115,7 +179,7 @@ class Checker:
                         hits.setdefault(hit.fact.id, hit)
         if len(hits) >= ENOUGH_CANDIDATES:
             return list(hits.values())
-        total = sum(weights.values())
+        total = sum(weights[t.token] for t in rarest)
         light = 0.0
         essential = list(rarest)
         # Drop the lightest words while together they weigh under (1 - threshold) of the message: a fact
@@ -136,29 +200,64 @@ class Checker:
     def _doc_freq(term: Term, vocabulary: Vocabulary) -> int:
         return max(vocabulary.doc_freq.get(term.token, 0), vocabulary.doc_freq.get(term.stem, 0))
 
-    def _correct(self, terms: list[Term], vocabulary: Vocabulary) -> tuple[list[Term], set[str]]:
-        """Replace misspelt words by the closest index word; real words and names are left alone."""
-        out, corrected = [], set()
-        for term in terms:
-            token = term.token
-            if (token in vocabulary.doc_freq or term.stem in vocabulary.doc_freq
-                    or len(token) < MIN_CORRECTABLE or not token.isalpha()
-                    or self.analyzer.is_word(token)):
-                out.append(term)
+    def _correct(self, tokens: list[str], vocabulary: Vocabulary,
+                 acronyms: frozenset[str] = frozenset()) -> tuple[list[str], set[str], set[str]]:
+        """Misspelt words replaced by the index word meant; slang, particles and names left neutral.
+
+        Returns the tokens, the corrected ones, and the neutral ones: words that are neither in the
+        knowledge base nor real Indonesian or English words (an unknown particle, a name, a typo
+        with no likely correction). Those do not count against an answer: a single unknown word
+        must not silence one. Real words the knowledge base lacks do count against it.
+        """
+        analyzer = self.analyzer
+        out: list[str] = []
+        corrected: set[str] = set()
+        neutral: set[str] = set()
+        for token in tokens:
+            if (analyzer.is_function(token) or token in vocabulary.doc_freq or not token.isalpha()
+                    or analyzer.stem(token) in vocabulary.doc_freq or token in acronyms):
+                out.append(token)
+                continue
+            variant = self._variant(token, vocabulary)
+            if variant is not None:
+                out.extend(variant)
+                continue
+            if analyzer.is_word(token):  # a real word the knowledge base lacks: it counts against
+                out.append(token)
+                continue
+            if len(token) < MIN_CORRECTABLE:
+                neutral.add(token)
+                out.append(token)
                 continue
             halves = self._split(token, vocabulary)
             if halves:  # two words typed without a space ("sumbatimur")
-                out.extend(Term(h, self.analyzer.stem(h), self.analyzer.kind(h)) for h in halves)
+                out.extend(halves)
                 continue
             replacement = self._closest(token, vocabulary)
             if replacement is None:
-                out.append(term)
+                neutral.add(token)
+                out.append(token)
                 continue
-            if replacement in {t.token for t in out}:
-                continue  # a misspelt repeat of a word already in the message
-            out.append(Term(replacement, self.analyzer.stem(replacement), term.kind))
+            out.append(replacement)
             corrected.add(replacement)
-        return out, corrected
+        return out, corrected - set(t for t in tokens if t in vocabulary.doc_freq), neutral
+
+    def _variant(self, token: str, vocabulary: Vocabulary) -> list[str] | None:
+        """The word meant, when a regular spelling change gives a known one.
+
+        x written for ks ("extreem"), letters repeated for emphasis ("tolonggg"), English plurals and
+        inflections ("hoaxes", "districts"): each change is rewritten by the lexicon and accepted when it
+        gives an index word or a real word.
+        """
+        analyzer = self.analyzer
+        real = analyzer.is_word(token)
+        for candidate in spelling_variants(token, english=not analyzer.is_indonesian(token)):
+            words = analyzer.normalizer.canonical([candidate])
+            # A real word is only re-read when that gives a word of the knowledge base ("dollars").
+            if words and all(w in vocabulary.doc_freq or analyzer.stem(w) in vocabulary.doc_freq
+                             or (not real and (analyzer.is_word(w) or analyzer.is_function(w))) for w in words):
+                return words
+        return None
 
     @staticmethod
     def _split(token: str, vocabulary: Vocabulary) -> tuple[str, str] | None:
@@ -171,12 +270,14 @@ class Checker:
         if self._spelling is None or self._spelling[0] is not vocabulary:
             groups: dict[str, list[str]] = {}
             for word in vocabulary.doc_freq:
-                if word.isalpha() and len(word) >= MIN_CORRECTABLE - 1:
+                # Only real words and names are correction targets, never another typo in the index.
+                if word.isalpha() and len(word) >= MIN_CORRECTABLE - 1 and (
+                        self.analyzer.is_word(word) or self.analyzer.is_protected(word)):
                     groups.setdefault(word[0], []).append(word)
             self._spelling = (vocabulary, groups)
         choices = self._spelling[1].get(token[0], [])
         limit = max_typo_distance(token)
-        found = process.extract(token, choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=5)
+        found = process.extract(token, choices, scorer=OSA.distance, score_cutoff=limit, limit=5)
         if not found:
             return None
         # Fewest edits first, then the most common word.
@@ -190,34 +291,59 @@ class Checker:
         if profile is not None:
             self._profiles.move_to_end(key)
             return profile
-        analyzer = self.analyzer
-        claim = tuple(analyzer.query_terms(analyzer.tokens(fact.claim)))
-        phrases = tuple(tuple(analyzer.query_terms(analyzer.tokens(k))) for k in fact.keywords)
-        correction: frozenset[str] = frozenset()
-        if claim:
-            phrases += (claim,)
-            claim_words = {t.token for t in claim} | {t.stem for t in claim}
-            correction = frozenset(
-                t.token for t in analyzer.query_terms(analyzer.tokens(fact.statement))
-                if t.token not in claim_words and t.stem not in claim_words)
-        profile = match.Profile(frozenset(hit.words.split()), frozenset(hit.stems.split()), phrases,
-                                claim, correction)
+        terms = hit.terms
+        as_terms = self._terms
+        keywords = tuple(as_terms(k) for k in terms.keywords)
+        claim = as_terms(terms.claim)
+        phrases = keywords + ((claim,) if claim else ())
+        profile = match.Profile(frozenset(hit.words.split()), frozenset(hit.stems.split()), phrases, claim,
+                                frozenset(terms.correction), tuple(as_terms(a) for a in terms.anchors),
+                                tuple(as_terms(a) for a in terms.topic_anchors), terms)
         self._profiles[key] = profile
         if len(self._profiles) > PROFILE_CACHE:
             self._profiles.popitem(last=False)
         return profile
 
+    def _terms(self, tokens: tuple[str, ...]) -> tuple[Term, ...]:
+        analyzer = self.analyzer
+        return tuple(Term(t, analyzer.stem(t), analyzer.kind(t)) for t in tokens)
+
+
+def spelling_variants(token: str, english: bool = True) -> list[str]:
+    """Regular misspellings undone: ks written x, repeated letters, and (unless `english` is False,
+    for an Indonesian word) English inflections."""
+    variants = []
+    if "x" in token:
+        variants.append(token.replace("x", "ks"))
+    squeezed = re.sub(r"(.)\1{2,}", r"\1", token)  # "tolonggg" -> "tolong"
+    if squeezed != token:
+        variants.append(squeezed)
+    doubled = re.sub(r"(.)\1", r"\1", squeezed)  # "extreem" -> "extrem"
+    if doubled != squeezed:
+        variants.append(doubled)
+        if "x" in doubled:
+            variants.append(doubled.replace("x", "ks"))
+    for clitic in CLITICS:  # "penanganannya" -> "penanganan", which the lexicon knows
+        if token.endswith(clitic) and len(token) - len(clitic) >= MIN_CORRECTABLE:
+            variants.append(token[: -len(clitic)])
+    for suffix, replacement in (("ies", "y"), ("es", ""), ("s", ""), ("ing", ""), ("ed", ""), ("ed", "e")):
+        if english and token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            variants.append(token[: -len(suffix)] + replacement)
+    return variants
+
 
 class _PhraseWeights(dict):
-    """Index-term weights computed on demand from the vocabulary."""
+    """Index-term weights computed on demand from the vocabulary (rarity in the base and in the language)."""
 
-    def __init__(self, vocabulary: Vocabulary):
+    def __init__(self, vocabulary: Vocabulary, specificity: Callable[[str], float]):
         super().__init__()
         self._vocabulary = vocabulary
+        self._specificity = specificity
 
     def get(self, token: str, default: float | None = None) -> float:  # type: ignore[override]
         weight = super().get(token)
         if weight is None:
-            weight = match.idf(self._vocabulary.doc_freq.get(token, 0), self._vocabulary.documents)
+            weight = self._specificity(token) * match.idf(self._vocabulary.doc_freq.get(token, 0),
+                                                          self._vocabulary.documents)
             self[token] = weight
         return weight

@@ -6,6 +6,7 @@ Layout::
       facts/<id>.toml   one fact per file
       topics.toml       topic keys and their labels (id/en), in display order
       lexicon.toml      aliases, slang, misspellings, English terms, stopwords, do-not-stem list
+      language/         colloquial word lists, the gazetteer of places, English words (see bot.lexicon)
 
 Reading validates everything and raises `KnowledgeError` naming the file and line, so bad
 knowledge fails at start-up and in CI, never while replying. Writing produces the exact
@@ -14,10 +15,7 @@ format that reading accepts; a load-then-export round trip changes no byte.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import tomllib
-from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -26,13 +24,11 @@ from typing import Any
 import tomli_w
 
 from bot.errors import KnowledgeError
+from bot.lexicon import line_of, read_toml
 from bot.models import CONFIDENCES, FACT_FIELDS, STATUSES, VERDICTS, Fact
 
 FACTS_DIR = "facts"
 TOPICS_FILE = "topics.toml"
-LEXICON_FILE = "lexicon.toml"
-PHRASE_SECTIONS = ("acronyms", "places", "misspellings", "slang", "english", "numbers", "synonyms")
-WORD_LISTS = ("stopwords", "weak", "smalltalk", "no_stem", "places")
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -47,25 +43,6 @@ def bundled_knowledge_dir() -> Path:
     if installed.is_dir():
         return Path(str(installed))
     return Path(__file__).resolve().parent.parent / "knowledge"
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    """Word knowledge for the matcher, read from lexicon.toml."""
-
-    phrases: dict[str, str]
-    stopwords: frozenset[str]
-    weak: frozenset[str]
-    smalltalk: frozenset[str]
-    no_stem: frozenset[str]
-    places: frozenset[str]  # qualifiers (with numbers), not topics
-    protected: frozenset[str]  # acronyms and place names: never stemmed, never "corrected"
-    fingerprint: str
-
-    @classmethod
-    def empty(cls) -> Lexicon:
-        """A lexicon with no entries (tests of pure mechanics)."""
-        return cls({}, frozenset(), frozenset(), frozenset(), frozenset(), frozenset(), frozenset(), "empty")
 
 
 def is_partial_date(value: str) -> bool:
@@ -83,27 +60,6 @@ def is_partial_date(value: str) -> bool:
 def is_url(value: str) -> bool:
     """True for an absolute http(s) URL."""
     return bool(_URL.match(value))
-
-
-def _line_of(text: str, key: str) -> int | None:
-    """The line where `key` is set; "sources#2" finds the second [[sources]] table."""
-    name, _, nth = key.partition("#")
-    if nth:
-        headers = list(re.finditer(rf"^\s*\[\[\s*{re.escape(name)}\s*\]\]", text, re.MULTILINE))
-        match = headers[int(nth) - 1] if len(headers) >= int(nth) else None
-    else:
-        match = re.search(rf"^\s*{re.escape(name)}\s*=", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else None
-
-
-def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
-    try:
-        text = path.read_text(encoding="utf-8")
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as e:
-        raise KnowledgeError(f"{path}: {e}") from e
-    except (OSError, UnicodeDecodeError) as e:
-        raise KnowledgeError(f"{path}: cannot read: {e}") from e
 
 
 def fact_problems(data: dict[str, Any], topics: dict[str, dict[str, str]]) -> list[tuple[str, str]]:
@@ -160,13 +116,13 @@ def fact_problems(data: dict[str, Any], topics: dict[str, dict[str, str]]) -> li
 
 def parse_fact(path: Path, topics: dict[str, dict[str, str]]) -> Fact:
     """Read and validate one fact file."""
-    data, text = _read_toml(path)
+    data, text = read_toml(path)
     problems = fact_problems(data, topics)
     if not problems and data["id"] != path.stem:
         problems.append(("id", f"id {data['id']!r} must match the file name {path.stem!r}"))
     if problems:
         key, problem = problems[0]
-        line = _line_of(text, key)
+        line = line_of(text, key)
         where = f"{path}:{line}" if line else str(path)
         raise KnowledgeError(f"{where}: {problem}")
     return Fact.from_dict(data)
@@ -175,10 +131,10 @@ def parse_fact(path: Path, topics: dict[str, dict[str, str]]) -> Fact:
 def load_topics(folder: Path) -> dict[str, dict[str, str]]:
     """Topic key -> {"id": label, "en": label}, in file order."""
     path = folder / TOPICS_FILE
-    data, text = _read_toml(path)
+    data, text = read_toml(path)
     for key, labels in data.items():
         if not isinstance(labels, dict) or not labels.get("id"):
-            raise KnowledgeError(f"{path}:{_line_of(text, key) or '?'}: topic {key!r} needs an 'id' label")
+            raise KnowledgeError(f"{path}:{line_of(text, key) or '?'}: topic {key!r} needs an 'id' label")
     return {k: {"id": v["id"], "en": v.get("en") or v["id"]} for k, v in data.items()}
 
 
@@ -189,39 +145,6 @@ def load_facts(folder: Path, topics: dict[str, dict[str, str]] | None = None) ->
     if not facts_dir.is_dir():
         raise KnowledgeError(f"{facts_dir}: no such folder")
     return [parse_fact(p, topics) for p in sorted(facts_dir.glob("*.toml"))]
-
-
-def load_lexicon(folder: Path) -> Lexicon:
-    """Read lexicon.toml and check that no variant has two canonical forms."""
-    path = folder / LEXICON_FILE
-    data, text = _read_toml(path)
-    phrases: dict[str, str] = {}
-    protected: set[str] = set()
-    place_words: set[str] = set()
-    for section in PHRASE_SECTIONS:
-        for canonical, variants in data.get(section, {}).items():
-            if not isinstance(variants, list):
-                raise KnowledgeError(f"{path}:{_line_of(text, canonical) or '?'}: {canonical!r} needs a list")
-            for variant in variants:
-                previous = phrases.get(variant)
-                if previous is not None and previous != canonical:
-                    raise KnowledgeError(
-                        f"{path}:{_line_of(text, canonical) or '?'}: {variant!r} maps to both "
-                        f"{previous!r} and {canonical!r}")
-                phrases[variant] = canonical
-            if section in ("acronyms", "places"):
-                protected.update(canonical.split())
-            if section == "places":
-                place_words.update(canonical.split())
-    canon = set(phrases.values())
-    for variant in phrases:
-        if variant in canon:
-            raise KnowledgeError(f"{path}: {variant!r} is both a canonical form and a variant")
-    words = data.get("words", {})
-    lists = {name: frozenset(w.lower() for w in words.get(name, [])) for name in WORD_LISTS}
-    lists["places"] = lists["places"] | place_words
-    fingerprint = hashlib.sha256(text.encode()).hexdigest()[:16]
-    return Lexicon(phrases=phrases, protected=frozenset(protected), fingerprint=fingerprint, **lists)
 
 
 def dump_fact(fact: Fact) -> str:

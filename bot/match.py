@@ -1,36 +1,65 @@
-"""Pure re-ranking of FTS5 candidates, and the confidence threshold.
+"""Pure re-ranking of FTS5 candidates: how well a fact answers a message, and whether it may.
 
-Confidence answers "does this fact cover what the citizen asked?": the share of the
-message's informative words (weighted by rarity) that the fact contains. Words the
-knowledge base has never seen weigh the most, so an off-topic question that shares one
-common word with a fact stays below the threshold. A long forwarded message is judged the
-other way round too: how fully it contains one of the fact's keyword phrases or the claim.
+Confidence is measured from both sides:
+- how much of the message the fact explains (the share of the message's informative words, weighted
+  by rarity, that the fact contains), and
+- how much of the fact's key content the message touches (its keyword phrases, its rated claim, its
+  first sentence), so that a fact which merely contains every word of a question, among many others,
+  is not taken for its answer.
+
+Then the fact must not contradict what the message pins down. A year, month, place or programme the
+fact does not cover, a "now" question to a fact dated years ago, a who-question to a fact naming no
+one, or a how-many question to a fact with no count of the thing asked: the fact is not presented as
+the answer, only offered as the nearest verified fact. In a forwarded claim or a yes/no check that
+clearly refers to the fact, a wrong detail is instead a misquote: the fact answers, and the reply
+names the difference.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
-from bot.analysis import CONTENT, QUALIFIER, WEAK, Term
-from bot.models import Fact, Match
-from bot.normalize import display_token
+from bot.analysis import (
+    CHECK, CONTENT, FIGURE, QUALIFIER, REGIONS, STATEMENT, TIME, WEAK, FactTerms, Number, Qualifiers, Reading,
+    Term,
+)
+from bot.lexicon import COUNTRY
+from bot.models import Fact, Gap, Match
 
 ANSWER_THRESHOLD = 0.62  # confidence (0-1) below which the bot says "not verified yet"
 SEE_ALSO_RATIO = 0.85  # another match is offered when its score is at least this share of the best
 SEE_ALSO_MAX = 3
+NEAREST_MAX = 2  # nearest facts offered when none answers
+NEWEST_BAND = 0.9  # with no period asked, facts scoring within this share of the best go newest first
 LONG_MESSAGE_TERMS = 10  # more content words than this: a forwarded message, not a keyword query
 MIN_PHRASE_TERMS = 3  # shorter keyword phrases are too common to vouch for a whole message
 CLAIM_REPEATED = 0.8  # a message holding this share of a rated claim is answered with that rating
 CLAIM_BONUS = 0.1
 CLAIM_ECHOED = 0.5  # a message holding this share of a claim is talking about that claim
 CORRECTION_DEMOTION = 0.8  # score factor for a rating when the message states its correction
+UNECHOED_DEMOTION = 0.9  # score factor for a rating whose claim the message does not repeat
 WEAK_WEIGHT = 0.25  # "benar", "hoaks", "cek": intent words count a little
+# A word in most facts tells little about which fact is meant, but its absence still matters: a fact
+# without "kemiskinan ekstrem" does not answer a question about it, however common the words are here.
+IDF_FLOOR = 1.0
 CORRECTED_WEIGHT = 0.8  # a typo-corrected word is a little less certain than a typed one
+FACT_BETA = 0.7  # under 1: confidence leans to how much of the message the fact explains
+ANCHOR_ENOUGH = 0.5  # touching this share of a keyword phrase (or claim, or first sentence) is enough
+IDENTITY = 0.6  # a message touching this much of a fact's key content clearly refers to that fact
+IDENTITY_COVERAGE = 0.8  # ... or explaining this share of the message with at least IDENTITY_TERMS words
+IDENTITY_TERMS = 3
+NOW_MAX_AGE = timedelta(days=730)  # a "now" question is answered only by a fact at most this old
+NUMBER_TOLERANCE = 0.005  # relative difference under which two figures are the same
 PRIORS = {"high": 1.0, "medium-high": 0.98, "medium": 0.95, "low": 0.9}  # by how well sources establish it
 # Ranking score = these shares of confidence, BM25 (relative to the best candidate) and phrase fit.
 CONFIDENCE_SHARE, BM25_SHARE, FIT_SHARE = 0.65, 0.2, 0.15
+# Gaps that, in a claim or check clearly about the fact, are misquotes rather than near misses.
+MISQUOTABLE = frozenset({"year", "month", "place", "number", "role"})
+DETAILS = frozenset({"number", "role"})  # contradicted details: the lightest of corrections
+FIGURE_UNITS = frozenset({"people", "households", "percent"})
 
 
 @dataclass(frozen=True)
@@ -42,6 +71,9 @@ class Profile:
     phrases: tuple[tuple[Term, ...], ...]  # keyword phrases and the rated claim
     claim: tuple[Term, ...] = ()  # the rated claim's terms, when the fact rates one
     correction: frozenset[str] = frozenset()  # words of the statement that the claim lacks
+    anchors: tuple[tuple[Term, ...], ...] = ()  # its key content: keyword phrases, claim, first sentence,
+    topic_anchors: tuple[tuple[Term, ...], ...] = ()  # ... and each place it is about (these without)
+    terms: FactTerms = field(default_factory=lambda: FactTerms(()))
 
 
 @dataclass(frozen=True)
@@ -51,6 +83,30 @@ class Candidate:
     fact: Fact
     profile: Profile
     relevance: float
+    linked: bool = False  # the message links to an article this fact cites
+
+
+@dataclass(frozen=True)
+class Query:
+    """A message as the re-ranker sees it."""
+
+    terms: tuple[Term, ...]
+    weights: dict[str, float]  # each term's weight, by token
+    reading: Reading
+    qualifiers: Qualifiers
+    phrase_weights: dict[str, float]  # index terms' weights, for judging phrases of facts
+    today: date = field(default_factory=date.today)
+    concepts: tuple[tuple[str, str, str], ...] = ()  # (concept token, its head word, the head's stem)
+    all_concepts: dict[str, str] = field(default_factory=dict)  # every concept token -> its head word
+    unexplained: bool = False  # the message has words nobody knows (a name, slang): maybe its topic
+    within: dict[str, frozenset[str]] = field(default_factory=dict)  # place key -> places containing it
+    broader: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "menaker" -> ("menteri",)
+    role_groups: tuple[frozenset[str], ...] = ()  # roles that exclude each other (presiden, wapres)
+
+    @property
+    def tokens(self) -> frozenset[str]:
+        """The message's terms and their stems."""
+        return frozenset(t.token for t in self.terms) | frozenset(t.stem for t in self.terms)
 
 
 def idf(doc_freq: int, documents: int) -> float:
@@ -59,8 +115,12 @@ def idf(doc_freq: int, documents: int) -> float:
 
 
 def term_weight(term: Term, doc_freq: int, documents: int, corrected: bool = False) -> float:
-    """How much a query term counts towards confidence."""
-    weight = idf(doc_freq, documents)
+    """How much a query term counts towards confidence.
+
+    A word the knowledge base has never seen (a real word, since slang and typos are dropped before)
+    weighs as much as its rarest word: it counts against an answer without outweighing everything.
+    """
+    weight = max(idf(max(doc_freq, 1), documents), IDF_FLOOR)
     if term.kind == WEAK:
         weight *= WEAK_WEIGHT
     if corrected:
@@ -72,13 +132,21 @@ def _contains(profile: Profile, term: Term) -> bool:
     return term.token in profile.words or term.stem in profile.stems
 
 
-def phrase_containment(phrase: Sequence[Term], tokens: set[str], weights: dict[str, float]) -> float:
+def phrase_containment(phrase: Sequence[Term], tokens: set[str] | frozenset[str],
+                       weights: dict[str, float]) -> float:
     """Weighted share of a fact's phrase whose exact words a message contains (0-1).
 
     Exact words, not stems: in a long message some word shares a stem with almost anything.
     """
     total = sum(weights.get(t.token, 1.0) for t in phrase)
     found = sum(weights.get(t.token, 1.0) for t in phrase if t.token in tokens)
+    return found / total if total else 0.0
+
+
+def anchor_coverage(anchor: Sequence[Term], tokens: frozenset[str], weights: dict[str, float]) -> float:
+    """Weighted share of a fact's key phrase that the message touches (words or stems)."""
+    total = sum(weights.get(t.token, 1.0) for t in anchor)
+    found = sum(weights.get(t.token, 1.0) for t in anchor if t.token in tokens or t.stem in tokens)
     return found / total if total else 0.0
 
 
@@ -97,59 +165,278 @@ def claim_repetition(terms: Sequence[Term], weights: dict[str, float], claim: Se
     return min(inside, within)
 
 
-def relevant(matched: Sequence[Term], terms: Sequence[Term]) -> bool:
+def relevant(matched: Sequence[Term], terms: Sequence[Term], unexplained: bool = False) -> bool:
     """Whether the words a fact shares with a message can make it an answer at all.
 
     It must share a topic word. Places and numbers narrow a topic but are not one: a fact that
     shares only those with a message about something else ("jumlah penduduk kupang 2024") does not
-    answer it, though it does answer a message that is nothing but a place ("teluk bintuni").
+    answer it, though it does answer a message that is nothing but places ("teluk bintuni"); not
+    when the message also has a word nobody knows ("Pilkada NTT"), which may well be its topic.
     """
     if any(t.kind == CONTENT for t in matched):
         return True
-    return any(t.kind == QUALIFIER for t in matched) and not any(t.kind == CONTENT for t in terms)
+    return (any(t.kind == QUALIFIER for t in matched) and not any(t.kind == CONTENT for t in terms)
+            and not unexplained)
 
 
-def rerank(terms: Sequence[Term], weights: dict[str, float], candidates: Iterable[Candidate],
-           phrase_weights: dict[str, float]) -> list[Match]:
-    """Score candidates for the query `terms`; best first.
+def combine(coverage: float, fact_side: float) -> float:
+    """Confidence from both sides: the message explained, and the fact's key content touched.
 
-    `weights` gives each query term's weight (by token); `phrase_weights` gives index terms'
-    weights for judging how much of a fact's phrase a long message contains.
+    A weighted harmonic mean (F-beta, leaning to the message side): a fact must explain most of
+    the message, and a message that names a fact's key phrase may carry a few words it lacks.
     """
+    touched = min(1.0, fact_side / ANCHOR_ENOUGH)
+    if coverage <= 0 or touched <= 0:
+        return 0.0
+    beta2 = FACT_BETA ** 2
+    return (1 + beta2) * coverage * touched / (beta2 * coverage + touched)
+
+
+# -- what a message pins down, against what a fact covers ------------------------------------------
+
+def period_gaps(asked: Qualifiers, covered: Qualifiers, fact: Fact, months: Sequence[str] = ()) -> list[Gap]:
+    """Years and months asked that the fact does not cover.
+
+    A fact that names no year covers the years from its "as of" date to its "until" date; one that
+    names no month covers the month of its "as of" date (`months` gives the months' names in order).
+    """
+    gaps = []
+    years, named_months = set(covered.years), set(covered.months)
+    if not years and fact.as_of:
+        last = int((fact.until or fact.as_of)[:4])
+        years = {str(y) for y in range(int(fact.as_of[:4]), max(last, int(fact.as_of[:4])) + 1)}
+    if not named_months and len(fact.as_of) >= 7 and months:
+        named_months = {months[int(fact.as_of[5:7]) - 1]}
+    if asked.years and years:
+        missing = sorted(asked.years - years)
+        if missing:
+            gaps.append(Gap("year", tuple(missing), tuple(sorted(years - asked.years))))
+    if asked.months and named_months:
+        missing = sorted(asked.months - named_months)
+        if missing:
+            gaps.append(Gap("month", tuple(missing), tuple(sorted(named_months - asked.months))))
+    return gaps
+
+
+def place_gaps(asked: Qualifiers, covered: Qualifiers, within: dict[str, frozenset[str]]) -> list[Gap]:
+    """A place asked that the fact is not about (nor about a place inside it).
+
+    The country is the exception: a national question is answered only by a national fact, not by a
+    figure for one province.
+    """
+    foreign = sorted(p for p in asked.places if p != COUNTRY and not within.get(p) and p not in covered.places
+                     and p in within)
+    if foreign:  # another country: no fact about Indonesia covers it
+        return [Gap("place", tuple(foreign), tuple(sorted(covered.places)))]
+    if not asked.places or not covered.places:
+        return []
+    for place in asked.places:
+        if place in covered.places or (place != COUNTRY and any(place in within.get(p, ()) for p in covered.places)):
+            return []
+    return [Gap("place", tuple(sorted(asked.places)), tuple(sorted(covered.places)))]
+
+
+def concept_gaps(concepts: Sequence[tuple[str, str, str]], profile: Profile) -> list[Gap]:
+    """A concept asked ("kemiskinan ekstrem") of a fact about its broader term only ("kemiskinan")."""
+    return [Gap("concept", (concept,)) for concept, head, head_stem in concepts
+            if concept not in profile.words and (head in profile.words or head_stem in profile.stems)]
+
+
+def programme_gaps(asked: Qualifiers, covered: Qualifiers) -> list[Gap]:
+    """A programme asked about when the fact is about other programmes only."""
+    if asked.programmes and covered.programmes and not asked.programmes & covered.programmes:
+        return [Gap("programme", tuple(sorted(asked.programmes)), tuple(sorted(covered.programmes)))]
+    return []
+
+
+def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool) -> list[Gap]:
+    """What the question asks for that the fact cannot give.
+
+    now: a current fact; who: a person (in the role asked, if one is named); how many: a number of
+    the thing asked, for the place and period asked; rank: a position; why: a reason; an outcome: a
+    result, not a plan. A year the fact was written before is covered only as a plan.
+    """
+    gaps = []
+    reading, asked = query.reading, query.qualifiers
+    asks = reading.asks
+    if "now" in asks and not echoed and not is_current(fact, query.today):
+        gaps.append(Gap("now", (), (fact.as_of,)))
+    roles = asked.roles - {r for group in query.role_groups if group & terms.qualifiers.roles for r in group}
+    if "who" in asks and (not terms.people or (roles and not roles & _with_broader(terms, query))):
+        gaps.append(Gap("who", tuple(sorted(roles))))  # (a role the fact contradicts is a false detail)
+    if "howmany" in asks and not has_count(terms.qualifiers.numbers, reading.counted, asked, query.within,
+                                           terms.qualifiers.places):
+        gaps.append(Gap("howmany", tuple(sorted(reading.counted))))
+    if "rank" in asks and "rank" not in terms.says:
+        gaps.append(Gap("rank"))
+    if "why" in asks and "reason" not in terms.says:
+        gaps.append(Gap("why"))
+    if "outcome" in asks and "plan" in terms.says:
+        gaps.append(Gap("plan"))
+    if "contact" in asks and "contact" not in terms.says:
+        gaps.append(Gap("contact"))
+    if asked.years and fact.as_of and "plan" not in asks:
+        # A fact can report a year only once it has happened: a later year it names is a plan.
+        last = (fact.until or fact.as_of)[:4]
+        later = sorted(y for y in asked.years if y > last and y in terms.qualifiers.years)
+        if later:
+            gaps.append(Gap("plan", tuple(later), (fact.as_of[:4],)))
+    return gaps
+
+
+def _with_broader(terms: FactTerms, query: Query) -> frozenset[str]:
+    roles = terms.qualifiers.roles
+    return roles | frozenset(b for r in roles for b in query.broader.get(r, ()))
+
+
+def is_current(fact: Fact, today: date) -> bool:
+    """True for a fact still valid today: its `until` not passed, or dated recently."""
+    if fact.until:
+        return fact.until >= today.isoformat()[: len(fact.until)]
+    return bool(fact.as_of) and fact.as_of >= (today - NOW_MAX_AGE).isoformat()[: len(fact.as_of)]
+
+
+def has_count(numbers: Sequence[Number], units: frozenset[str], asked: Qualifiers,
+              within: dict[str, frozenset[str]], covered_places: frozenset[str] = frozenset()) -> bool:
+    """Whether a fact gives a number of one of `units` (any number but a duration, when none is
+    named), for the place and period asked when the figure says which it is for."""
+    wanted = set(units)
+    if FIGURE in wanted:
+        wanted |= FIGURE_UNITS
+    regions = bool(wanted) and wanted <= REGIONS  # a count of provinces is not "in" the place asked
+    for n in numbers:
+        if (n.unit not in wanted) if wanted else n.unit == TIME:
+            continue
+        located = n.place in asked.places or asked.places & within.get(n.place, frozenset())
+        # A figure with no place of its own is for what the fact is about.
+        if asked.places and not regions and not located and not (not n.place and asked.places & covered_places):
+            continue
+        if asked.years and n.year and n.year not in asked.years:
+            continue
+        if asked.months and n.month and n.month not in asked.months:
+            continue
+        return True
+    return False
+
+
+def number_contradictions(asked: Qualifiers, covered: Qualifiers) -> list[Gap]:
+    """Figures a message states that differ from the fact's figures of the same kind and place."""
+    gaps = []
+    for said in asked.numbers:
+        if not said.unit:
+            continue
+        same_unit = [n for n in covered.numbers if n.unit == said.unit]
+        if said.place:
+            same_unit = [n for n in same_unit if n.place == said.place] or same_unit
+        if not same_unit or any(_same_value(said.value, n.value) for n in same_unit):
+            continue
+        closest = min(same_unit, key=lambda n: abs(n.value - said.value))
+        gaps.append(Gap("number", (said.token,), (closest.token,), unit=said.unit))
+    return gaps
+
+
+def role_contradictions(asked: Qualifiers, covered: Qualifiers, groups: Iterable[frozenset[str]]) -> list[Gap]:
+    """Roles a message names where the fact names another role that excludes it (presiden, wapres)."""
+    gaps = []
+    for group in groups:
+        said = asked.roles & group - covered.roles
+        other = covered.roles & group - asked.roles
+        if said and other:
+            gaps.append(Gap("role", tuple(sorted(said)), tuple(sorted(other))))
+    return gaps
+
+
+def _same_value(a: float, b: float) -> bool:
+    return abs(a - b) <= NUMBER_TOLERANCE * max(abs(a), abs(b), 1e-9)
+
+
+# -- ranking ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Judgement:
+    """A candidate weighed: its match, and whether it answers, is nearest, or neither."""
+
+    match: Match
+    answers: bool
+    nearest: bool
+    echoed: bool  # repeats the fact's rated claim: the rating goes first
+    unaddressed: int = 0  # figures the message states of a kind the fact gives none of
+    qualifiers: Qualifiers = field(default_factory=Qualifiers)  # what the fact covers
+    narrower: int = 0  # concepts narrower than the message asks ("kemiskinan ekstrem" for "kemiskinan")
+
+    @property
+    def corrections(self) -> tuple[int, int]:
+        """How much of the message the fact must correct: period, place or kind first, then figures."""
+        differences = self.match.differences
+        return sum(1 for g in differences if g.kind not in DETAILS), sum(1 for g in differences if g.kind in DETAILS)
+
+
+def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] = ()) -> list[Judgement]:
+    """Weigh every candidate for the message; best first (answers, then nearest, then the rest)."""
     candidates = list(candidates)
+    terms = list(query.terms)
     if not candidates or not terms:
         return []
-    total = sum(weights[t.token] for t in terms) or 1.0
+    weights, phrase_weights = query.weights, query.phrase_weights
     best_relevance = max(c.relevance for c in candidates) or 1.0
     long_message = sum(1 for t in terms if t.kind != WEAK) > LONG_MESSAGE_TERMS
     query_tokens = {t.token for t in terms}
-    matches = []
+    touched = query.tokens
+    reading = query.reading
+    judgements = []
     for candidate in candidates:
         profile = candidate.profile
+        fact = candidate.fact
         matched = [t for t in terms if _contains(profile, t)]
-        if not relevant(matched, terms):
+        if not relevant(matched, terms, query.unexplained) and not candidate.linked:
             continue
-        coverage = sum(weights[t.token] for t in matched) / total
-        phrase_scores = [
-            phrase_containment(p, query_tokens, phrase_weights) for p in profile.phrases
-            if len(p) >= MIN_PHRASE_TERMS
-        ]
-        confidence = coverage
-        if long_message and phrase_scores:
-            confidence = max(coverage, max(phrase_scores))
-        claim = 0.0
+        covered = profile.terms.qualifiers
+        asked = query.qualifiers
+        conflicts = (period_gaps(asked, covered, fact, months) + place_gaps(asked, covered, query.within)
+                     + programme_gaps(asked, covered))
+        contradictions = number_contradictions(asked, covered) + role_contradictions(asked, covered, query.role_groups)
+        claim = echo = 0.0
         states_correction = False
         if len(profile.claim) >= MIN_PHRASE_TERMS:
             claim = claim_repetition(terms, weights, profile.claim, query_tokens, phrase_weights)
-            if claim >= CLAIM_REPEATED:
-                confidence = max(confidence, claim)
+            echo = phrase_containment(profile.claim, query_tokens, phrase_weights)
             # Talking about the claim while naming what its correction adds (the district the
             # wrong list leaves out): the message states the correction, not the claim.
-            states_correction = (
-                phrase_containment(profile.claim, query_tokens, phrase_weights) >= CLAIM_ECHOED
-                and any(t.kind != WEAK and t.token in profile.correction for t in terms))
-        # How tightly the message fits one phrase: weighted Jaccard, so a keyword phrase with
-        # few extra words beats a long one that merely contains the same words.
+            states_correction = echo >= CLAIM_ECHOED and any(
+                t.kind != WEAK and t.token in profile.correction for t in terms)
+        echoed = bool(fact.verdict) and echo >= CLAIM_ECHOED and not states_correction
+        conflicts += concept_gaps(query.concepts, profile)
+        if reading.mode != STATEMENT:
+            conflicts += kind_gaps(query, profile.terms, fact, echoed)
+
+        excused = {tok for gap in conflicts + contradictions for tok in _gap_tokens(gap, asked)}
+        total = sum(weights[t.token] for t in terms if t.token not in excused) or 1.0
+        coverage = min(1.0, sum(weights[t.token] for t in matched) / total)
+        plain_total = sum(weights[t.token] for t in terms) or 1.0
+        plain_coverage = sum(weights[t.token] for t in matched) / plain_total
+        # A place the fact is about is key content too, once every topic word of the message is in the
+        # fact ("cianjur kemiskinan ekstrem"); otherwise a place alone would vouch for any fact about it.
+        topic_covered = all(t in matched for t in terms if t.kind == CONTENT)
+        anchors = profile.anchors if topic_covered else profile.topic_anchors
+        fact_side = max((anchor_coverage(a, touched, phrase_weights) for a in anchors), default=0.0)
+        identity = fact_side >= IDENTITY or (
+            plain_coverage >= IDENTITY_COVERAGE and sum(1 for t in matched if t.kind != WEAK) >= IDENTITY_TERMS)
+        identity = identity or candidate.linked or claim >= CLAIM_REPEATED
+        claims_something = reading.mode in (CHECK, STATEMENT)
+        misquote = claims_something and identity and all(g.kind in MISQUOTABLE for g in conflicts)
+        # A contradicted detail does not count against the fact that corrects it when the message
+        # clearly refers to that fact; otherwise it counts like any word the fact lacks. (With a
+        # conflict, the rest of the message is weighed, to find the nearest fact.)
+        excuse = bool(conflicts) or (bool(contradictions) and identity and claims_something)
+        confidence = combine(coverage if excuse else plain_coverage, fact_side)
+        phrase_scores = [phrase_containment(p, query_tokens, phrase_weights) for p in profile.phrases
+                         if len(p) >= MIN_PHRASE_TERMS]
+        if long_message and phrase_scores:
+            confidence = max(confidence, max(phrase_scores))
+        if claim >= CLAIM_REPEATED:
+            confidence = max(confidence, claim)
+        if candidate.linked:
+            confidence = 1.0
         fit = max((_jaccard(terms, p, weights, phrase_weights) for p in profile.phrases), default=0.0)
         score = (CONFIDENCE_SHARE * confidence + BM25_SHARE * candidate.relevance / best_relevance
                  + FIT_SHARE * fit)
@@ -157,11 +444,77 @@ def rerank(terms: Sequence[Term], weights: dict[str, float], candidates: Iterabl
             score += CLAIM_BONUS * claim
         if states_correction:
             score *= CORRECTION_DEMOTION
-        score *= PRIORS.get(candidate.fact.confidence, 1.0)
-        matched_terms = tuple(display_token(t.token) for t in matched)
-        matches.append(Match(candidate.fact, round(score, 4), round(confidence, 4), matched_terms))
-    matches.sort(key=lambda m: (-m.score, m.fact.id))
-    return matches
+        elif fact.verdict and echo < CLAIM_ECHOED:
+            score *= UNECHOED_DEMOTION  # a rating is about its claim: it leads only for a message repeating it
+        if candidate.linked:
+            score += 1.0
+        score *= PRIORS.get(fact.confidence, 1.0)
+        confident = confidence >= ANSWER_THRESHOLD
+        answers = confident and (not conflicts or misquote)
+        differences = tuple(conflicts + contradictions) if answers and identity and claims_something else ()
+        shown = tuple(t.token for t in matched)
+        match = Match(fact, round(score, 4), round(confidence, 4), shown,
+                      gaps=tuple(conflicts) if not answers else (), differences=differences)
+        unaddressed = sum(1 for n in asked.numbers if n.unit and not any(c.unit == n.unit for c in covered.numbers))
+        # A fact about a narrower concept than the one asked ("kemiskinan ekstrem" for "kemiskinan").
+        narrower = sum(1 for concept, head in query.all_concepts.items()
+                       if concept in profile.words and head in query_tokens and concept not in query_tokens)
+        judgements.append(Judgement(match, answers, confident and not answers, echoed, unaddressed, covered,
+                                    narrower))
+    # Answers first: a repeated rated claim; then those needing fewer corrections of period or place,
+    # leaving fewer stated figures unaddressed, and fewer contradicted figures; then by score.
+    judgements.sort(key=lambda j: (not j.answers, not j.nearest, not (j.answers and j.echoed), j.corrections[0],
+                                   j.unaddressed, j.corrections[1], -j.match.score, j.match.fact.id))
+    return judgements
+
+
+def _gap_tokens(gap: Gap, asked: Qualifiers) -> list[str]:
+    """The message's words behind a gap, which are excused from counting against the fact."""
+    if gap.kind in ("year", "month", "place", "programme", "role", "number"):
+        return list(gap.said)
+    return []
+
+
+def in_time_order(judgements: list[Judgement], asked: Qualifiers, months: Sequence[str] = ()) -> list[Judgement]:
+    """Close facts on the same topic, ordered in time.
+
+    With no period asked, the newest verified fact leads. When the period asked is one no fact
+    covers (the nearest facts are offered), the one closest in time to it leads: for "September
+    2023", March 2023 before September 2021.
+    """
+    if not judgements or judgements[0].echoed:
+        return judgements
+    best = judgements[0]
+    if asked.period and not (best.nearest and not best.answers):
+        return judgements
+    band = [j for j in judgements if j.answers == best.answers and j.nearest == best.nearest and not j.echoed
+            and j.match.fact.topic == best.match.fact.topic and not j.match.fact.verdict
+            and j.match.score >= NEWEST_BAND * best.match.score]
+    if len(band) < 2 or best.match.fact.verdict:
+        return judgements
+    if asked.period:
+        target = _month_index(max(asked.years, default=""), next(iter(asked.months), ""), months)
+        ordered = sorted(band, key=lambda j: (j.narrower, min((abs(target - p) for p in _periods(j, months)),
+                                                              default=10**6),
+                                              len(j.qualifiers.places - asked.places), -j.match.score))
+    else:
+        ordered = sorted(band, key=lambda j: (j.match.fact.as_of, j.match.score), reverse=True)
+    return ordered + [j for j in judgements if j not in band]
+
+
+def _periods(judgement: Judgement, months: Sequence[str]) -> list[int]:
+    """The periods a fact gives figures for (its figures' years and months, else its years), as month indexes."""
+    numbers = [(n.year, n.month) for n in judgement.qualifiers.numbers if n.year]
+    named = [(y, m) for y in judgement.qualifiers.years for m in (judgement.qualifiers.months or {""})]
+    pairs = numbers or named
+    return [_month_index(y, m, months) for y, m in pairs if y]
+
+
+def _month_index(year: str, month: str, months: Sequence[str]) -> int:
+    if not year:
+        return 10**6
+    number = months.index(month) + 1 if month in months else 6  # an unknown month: mid-year
+    return int(year) * 12 + number
 
 
 def _jaccard(terms: Sequence[Term], phrase: Sequence[Term], weights: dict[str, float],
@@ -175,14 +528,19 @@ def _jaccard(terms: Sequence[Term], phrase: Sequence[Term], weights: dict[str, f
 
 def answered(matches: Sequence[Match]) -> bool:
     """True when the best match is confident enough to be shown as the answer."""
-    return bool(matches) and matches[0].confidence >= ANSWER_THRESHOLD
+    return bool(matches) and matches[0].confidence >= ANSWER_THRESHOLD and not matches[0].gaps
 
 
-def see_also(matches: Sequence[Match]) -> list[Match]:
-    """The best match followed by close runners-up worth offering as "see also"."""
-    if not answered(matches):
+def see_also(judgements: Sequence[Judgement]) -> list[Match]:
+    """The best answer followed by close runners-up worth offering as "see also"."""
+    answers = [j.match for j in judgements if j.answers]
+    if not answers:
         return []
-    best = matches[0]
-    others = [m for m in matches[1:]
-              if m.confidence >= ANSWER_THRESHOLD and m.score >= SEE_ALSO_RATIO * best.score]
+    best = answers[0]
+    others = [m for m in answers[1:] if m.score >= SEE_ALSO_RATIO * best.score]
     return [best, *others[:SEE_ALSO_MAX]]
+
+
+def nearest(judgements: Sequence[Judgement]) -> list[Match]:
+    """The closest facts that would answer but for a gap, best first."""
+    return [j.match for j in judgements if j.nearest][:NEAREST_MAX]

@@ -10,7 +10,7 @@ import html
 import re
 from datetime import date
 
-from bot.models import Answer, Fact, Match, Source
+from bot.models import Answer, Fact, Gap, Match, Source
 
 LANGS = ("id", "en")
 HTML = "html"
@@ -33,6 +33,37 @@ TEXTS: dict[str, dict[str, str]] = {
     "sources": {"id": "Sumber:", "en": "Sources:"},
     "no_date": {"id": "tanggal tidak tercantum", "en": "date not shown"},
     "see_also": {"id": "Lihat juga:", "en": "See also:"},
+    "nearest": {
+        "id": "🔎 Belum ada data terverifikasi untuk {gap}. Kami tidak menebak. Fakta terverifikasi terdekat "
+              "(bukan jawaban langsung atas pertanyaan Anda):",
+        "en": "🔎 We have no verified data for {gap}. We do not guess. The nearest verified fact (not a direct "
+              "answer to your question):",
+    },
+    "nearest.also": {"id": "Fakta terdekat lain:", "en": "Another near fact:"},
+    "gap.year": {"id": "tahun {said}", "en": "{said}"},
+    "gap.month": {"id": "bulan {said}", "en": "{said}"},
+    "gap.period": {"id": "{said}", "en": "{said}"},
+    "gap.place": {"id": "{said}", "en": "{said}"},
+    "gap.programme": {"id": "program {said}", "en": "the {said} programme"},
+    "gap.concept": {"id": "«{said}» secara khusus", "en": "«{said}» specifically"},
+    "gap.now": {"id": "keadaan saat ini", "en": "the current situation"},
+    "gap.who": {"id": "orang yang Anda tanyakan", "en": "the person you ask about"},
+    "gap.howmany": {"id": "angka yang Anda tanyakan", "en": "the figure you ask for"},
+    "gap.rank": {"id": "urutan yang Anda tanyakan", "en": "the ranking you ask for"},
+    "gap.why": {"id": "alasan yang Anda tanyakan", "en": "the reason you ask for"},
+    "gap.plan": {"id": "hasil yang sudah tercapai{said_suffix} (yang ada baru rencana atau target)",
+                 "en": "what was actually achieved{said_suffix} (we only have the plan or target)"},
+    "gap.contact": {"id": "alamat atau kontak itu", "en": "that address or contact"},
+    "gap.and": {"id": " dan ", "en": " and "},
+    "unit.percent": {"id": " persen", "en": "%"},
+    "difference": {
+        "id": "⚠️ Pesan Anda menyebut {said}; yang terverifikasi: {verified}.",
+        "en": "⚠️ Your message says {said}; the verified fact says {verified}.",
+    },
+    "difference.number": {
+        "id": "⚠️ Angka di pesan Anda: {said}; angka yang benar: {verified}.",
+        "en": "⚠️ The figure in your message: {said}; the correct figure: {verified}.",
+    },
     "not_found": {
         "id": "🔎 Informasi itu belum ada di basis fakta terverifikasi kami. Kami tidak menebak: "
               "yang belum diperiksa tidak kami nyatakan benar atau salah.",
@@ -307,6 +338,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
+_MONTH_NAMES_ID = {m: m.title() for m in ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus",
+                                          "september", "oktober", "november", "desember")}
+_MONTH_NAMES_EN = dict(zip(_MONTH_NAMES_ID, ("January", "February", "March", "April", "May", "June", "July",
+                                              "August", "September", "October", "November", "December")))
 _MONTHS = {
     "id": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
     "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
@@ -373,15 +408,66 @@ def verdict_label(fact: Fact, lang: str = "id") -> str:
 
 
 def headline(fact: Fact, lang: str = "id", limit: int = 60) -> str:
-    """A short line naming a fact, for buttons and lists."""
-    return shorten(fact.text("claim", lang) if fact.claim else fact.text("statement", lang), limit)
+    """A short line naming a fact, for buttons and lists.
+
+    A rated claim always carries its verdict ("❌ HOAKS: …"), so that a list of facts never shows a
+    false claim as if it were one.
+    """
+    if fact.verdict:
+        label = t(f"verdict.{fact.verdict}", lang) + ": "
+        return label + shorten(fact.text("claim", lang), max(limit - len(label), 10))
+    return shorten(fact.text("statement", lang), limit)
+
+
+def reply_language(answer: Answer, chosen: str | None, default: str) -> str:
+    """The language to reply in: the one the citizen chose; else English for an English message."""
+    return chosen or ("en" if answer.lang == "en" else default)
+
+
+def describe_gaps(gaps: tuple[Gap, ...], lang: str = "id", period: tuple[str, ...] = ()) -> str:
+    """What a message asks that no verified fact covers ("September 2023", "Papua"), in words.
+
+    `period` is the months and years the message names, so that a gap in the year reads as the whole
+    period asked ("September 2023", not just "2023").
+    """
+    phrases = []
+    if any(g.kind in ("year", "month") for g in gaps):
+        names = {"id": _MONTH_NAMES_ID, "en": _MONTH_NAMES_EN}.get(lang, _MONTH_NAMES_ID)
+        said = period or tuple(v for g in gaps if g.kind in ("month", "year") for v in g.said)
+        months = [names[v] for v in said if v in names]
+        years = [v for v in said if v not in names]
+        text = " ".join([*months, *years])
+        phrases.append(t("gap.period" if months and years else "gap.month" if months else "gap.year", lang,
+                         said=text))
+    for gap in gaps:
+        if gap.kind in ("year", "month"):
+            continue
+        said = ", ".join(gap.said)
+        suffix = f" ({said})" if said else ""
+        key = f"gap.{gap.kind}"
+        if key in TEXTS:
+            text = t(key, lang, said=said, said_suffix=suffix)
+            if text not in phrases:
+                phrases.append(text)
+    return t("gap.and", lang).join(phrases[:2]) or t("gap.howmany", lang)
+
+
+def describe_difference(gap: Gap, lang: str = "id") -> str:
+    """A detail of a message that the answering fact corrects, as one sentence."""
+    key = "difference.number" if gap.kind == "number" else "difference"
+    unit = t("unit.percent", lang) if gap.unit == "percent" else ""
+    said = ", ".join(f"{v}{unit}" for v in gap.said) or "-"
+    verified = ", ".join(f"{v}{unit}" for v in gap.verified) or "-"
+    return t(key, lang, said=said, verified=verified)
 
 
 def render_fact(fact: Fact, lang: str = "id", fmt: str = HTML, matched_terms: tuple[str, ...] = (),
-                today: date | None = None) -> str:
-    """A fact as a citizen reads it: verdict, claim, statement, caveats, why it matched, sources."""
+                today: date | None = None, differences: tuple[Gap, ...] = ()) -> str:
+    """A fact as a citizen reads it: verdict, what the message got wrong, claim, statement, caveats,
+    why it matched, sources."""
     f = _Format(fmt)
     lines = [f.bold(verdict_label(fact, lang))]
+    lines += [f.esc(describe_difference(g, lang)) for g in differences]
     if fact.claim:
         lines.append(f.italic(t("claim", lang, claim=fact.text("claim", lang))))
     lines += ["", f.esc(fact.text("statement", lang))]
@@ -411,10 +497,18 @@ def render_answer(answer: Answer, lang: str = "id", fmt: str = HTML, see_also: b
         return f.esc(t("empty", lang))
     if answer.kind == "smalltalk":
         return f.esc(t("smalltalk", lang))
+    if answer.kind == "nearest":
+        near = answer.matches[0]
+        text = f.esc(t("nearest", lang, gap=describe_gaps(near.gaps, lang, answer.period))) + "\n\n" + \
+            render_fact(near.fact, lang, fmt, near.matched_terms)
+        if see_also and len(answer.matches) > 1:
+            others = [f"• {f.esc(headline(m.fact, lang))} ({m.fact.id})" for m in answer.matches[1:]]
+            text += "\n\n" + f.bold(t("nearest.also", lang)) + "\n" + "\n".join(others)
+        return text
     if not answer.answered:
         return f.esc(t("not_found", lang) + "\n\n" + t("not_found.tips", lang))
     best = answer.matches[0]
-    text = render_fact(best.fact, lang, fmt, best.matched_terms)
+    text = render_fact(best.fact, lang, fmt, best.matched_terms, differences=best.differences)
     if see_also and len(answer.matches) > 1:
         others = [f"• {f.esc(headline(m.fact, lang))} ({m.fact.id})" for m in answer.matches[1:]]
         text += "\n\n" + f.bold(t("see_also", lang)) + "\n" + "\n".join(others)
@@ -436,16 +530,30 @@ def match_json(m: Match, lang: str = "id") -> dict:
                      "title": s.title or None} for s in fact.sources],
         "score": m.score,
         "matched_terms": list(m.matched_terms),
+        **({"differences": [_gap_json(g) for g in m.differences]} if m.differences else {}),
+        **({"gaps": [_gap_json(g) for g in m.gaps]} if m.gaps else {}),
     }
+
+
+def _gap_json(gap: Gap) -> dict:
+    return {"kind": gap.kind, "said": list(gap.said), "verified": list(gap.verified)}
 
 
 def answer_json(answer: Answer, lang: str = "id") -> dict:
-    """An answer in the `cekfakta ask --json` contract; `matches` is empty when not answered."""
-    return {
+    """An answer in the `cekfakta ask --json` contract.
+
+    `matches` is empty when not answered; when the nearest verified facts are offered instead,
+    they are under `nearest`, each with the `gaps` that keep it from answering.
+    """
+    data = {
         "query": answer.query,
         "answered": answer.answered,
+        "lang": answer.lang,
         "matches": [match_json(m, lang) for m in answer.matches] if answer.answered else [],
     }
+    if answer.kind == "nearest":
+        data["nearest"] = [match_json(m, lang) for m in answer.matches]
+    return data
 
 
 _HTML_TOKEN = re.compile(r"<[^>]+>|[^<\s]+|\s+")

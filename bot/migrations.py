@@ -91,3 +91,11 @@ def m003_moderation(db: Database) -> None:
         pk="id",
     )
     db["proposals"].create_index(["status"])
+
+
+@migration
+def m004_fact_analysis(db: Database) -> None:
+    """Each fact's analysed terms (computed when indexed) and the links its sources give."""
+    db["facts"].add_column("analysis", str)  # JSON of analysis.FactTerms
+    db["fact_urls"].create({"url_key": str, "num": int}, pk=("url_key", "num"))
+    db["fact_urls"].create_index(["num"])

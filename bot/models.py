@@ -82,26 +82,51 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """A difference between what a message says or asks and what a fact covers.
+
+    `kind` is "year", "month", "place", "programme", "number" or "role" (the message names
+    `said`, the fact `verified`), or "now", "who" or "howmany" (the question asks for what the
+    fact does not hold: a current figure, a person, a count of `said`).
+    """
+
+    kind: str
+    said: tuple[str, ...] = ()
+    verified: tuple[str, ...] = ()
+    unit: str = ""
+
+
+@dataclass(frozen=True)
 class Match:
-    """A fact that matched a query, with how well and why."""
+    """A fact that matched a query, with how well and why.
+
+    `gaps` say why a fact is only the nearest one, not the answer; `differences` name the details
+    of a message that the answering fact corrects (a misquote).
+    """
 
     fact: Fact
     score: float
     confidence: float
     matched_terms: tuple[str, ...]
+    gaps: tuple[Gap, ...] = ()
+    differences: tuple[Gap, ...] = ()
 
 
 @dataclass(frozen=True)
 class Answer:
     """What the core says about a citizen's text.
 
-    `kind` is "fact" when answered, else "not_found", "smalltalk" or "empty".
+    `kind` is "fact" when answered; "nearest" when no fact answers but some would, were it not for
+    a year, place or kind of question they do not cover (they are offered, labelled as such); else
+    "not_found", "smalltalk" or "empty".
     """
 
     query: str
     kind: str
     matches: tuple[Match, ...] = field(default=())
     terms: tuple[str, ...] = ()  # the message's canonical words, for statistics
+    lang: str = "id"  # the language the message is written in
+    period: tuple[str, ...] = ()  # the months and years the message names
 
     @property
     def answered(self) -> bool:
@@ -112,3 +137,8 @@ class Answer:
     def best(self) -> Match | None:
         """The best match, when answered."""
         return self.matches[0] if self.answered else None
+
+    @property
+    def nearest(self) -> tuple[Match, ...]:
+        """The nearest verified facts, when none answers."""
+        return self.matches if self.kind == "nearest" else ()

@@ -10,7 +10,8 @@ from pathlib import Path
 from bot.analysis import Analyzer
 from bot.config import Settings
 from bot.core import Checker
-from bot.knowledge import FACTS_DIR, bundled_knowledge_dir, load_facts, load_lexicon, load_topics
+from bot.knowledge import FACTS_DIR, bundled_knowledge_dir, load_facts, load_topics
+from bot.lexicon import load_lexicon
 from bot.store import ImportReport, Store
 
 logger = logging.getLogger(__name__)

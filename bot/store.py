@@ -16,13 +16,15 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from bot.analysis import Analyzer
+from bot.analysis import Analyzer, FactTerms, dump_fact_terms, load_fact_terms
+from bot.links import url_key
 from bot.migrations import MIGRATIONS
 from bot.models import Fact, Source
 
 ORIGIN_FILE = "file"
 ORIGIN_BOT = "bot"
 BM25_WEIGHTS = (1.0, 2.0, 0.6)  # search_text, search_keywords, search_stems
+ANALYSIS_VERSION = "2"  # bump when the analyzer's output for facts changes: every fact is reindexed
 
 
 def utcnow() -> str:
@@ -49,6 +51,7 @@ class Hit:
     relevance: float
     words: str  # canonical tokens of its texts and keywords, space-separated
     stems: str
+    terms: FactTerms = field(default_factory=lambda: FactTerms(()))
 
 
 @dataclass(frozen=True)
@@ -69,8 +72,12 @@ class Store:
         self._vocabulary: Vocabulary | None = None
         self._vocabulary_stamp: tuple[int, int] | None = None
         self._writes = 0
-        if self.get_meta("lexicon") != analyzer.lexicon.fingerprint:
+        if self.get_meta("lexicon") != self._index_version:
             self.reindex()
+
+    @property
+    def _index_version(self) -> str:
+        return f"{self.analyzer.lexicon.fingerprint}:{ANALYSIS_VERSION}"
 
     @classmethod
     def open(cls, path: str | Path, analyzer: Analyzer) -> Store:
@@ -154,8 +161,20 @@ class Store:
             "FROM facts_fts WHERE facts_fts MATCH ? ORDER BY relevance DESC LIMIT ?) AS ranked "
             "JOIN facts ON facts.num = ranked.rowid WHERE facts.status = 'active' ORDER BY ranked.relevance DESC"
         )
-        return [Hit(self._fact(r), r["relevance"], f"{r['search_text']} {r['search_keywords']}", r["search_stems"])
-                for r in self.db.query(sql, [match_expression, limit])]
+        return [self._hit(r, r["relevance"]) for r in self.db.query(sql, [match_expression, limit])]
+
+    def _hit(self, row: dict[str, Any], relevance: float) -> Hit:
+        return Hit(self._fact(row), relevance, f"{row['search_text']} {row['search_keywords']}", row["search_stems"],
+                   load_fact_terms(row["analysis"]))
+
+    def citing(self, url_keys: list[str] | tuple[str, ...], limit: int) -> list[Hit]:
+        """Active facts with a source at one of these links (keys from `links.url_key`)."""
+        if not url_keys:
+            return []
+        marks = ",".join("?" * len(url_keys))
+        sql = (f"SELECT DISTINCT facts.* FROM fact_urls JOIN facts ON facts.num = fact_urls.num "
+               f"WHERE fact_urls.url_key IN ({marks}) AND facts.status = 'active' ORDER BY facts.id LIMIT ?")
+        return [self._hit(r, 0.0) for r in self.db.query(sql, [*url_keys, limit])]
 
     def vocabulary(self) -> Vocabulary:
         """Index terms with document frequencies; reloaded only after the knowledge changes."""
@@ -195,14 +214,23 @@ class Store:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def _search_columns(self, fact: Fact) -> dict[str, str]:
+    def _search_columns(self, fact: Fact) -> dict[str, str | None]:
         if fact.status != "active":  # only servable facts are in the index (and its vocabulary)
-            return {"search_text": "", "search_keywords": "", "search_stems": ""}
+            return {"search_text": "", "search_keywords": "", "search_stems": "", "analysis": None}
         text, text_stems = self.analyzer.index_text(
             fact.statement, fact.statement_en, fact.claim, fact.claim_en, fact.note, fact.note_en)
         keywords, keyword_stems = self.analyzer.index_text(*fact.keywords)
+        terms = self.analyzer.fact_terms(fact.statement, fact.claim, fact.keywords,
+                                         tuple(s.url for s in fact.sources if s.url))
         return {"search_text": text, "search_keywords": keywords,
-                "search_stems": f"{text_stems} {keyword_stems}".strip()}
+                "search_stems": f"{text_stems} {keyword_stems}".strip(), "analysis": dump_fact_terms(terms)}
+
+    def _index_urls(self, num: int, fact: Fact) -> None:
+        """Keep the links a fact's sources give findable (active facts only)."""
+        self.db.execute("DELETE FROM fact_urls WHERE num = ?", [num])
+        if fact.status == "active":
+            keys = {url_key(s.url) for s in fact.sources if s.url} - {""}
+            self.db["fact_urls"].insert_all([{"url_key": k, "num": num} for k in sorted(keys)])
 
     def save(self, fact: Fact, actor: str, action: str, origin: str = ORIGIN_BOT,
              reason: str = "") -> Fact:
@@ -230,6 +258,7 @@ class Store:
                 self.db["facts"].insert({**row, "created_at": now})
             else:
                 self.db["facts"].update(self._num(saved.id), row)
+            self._index_urls(self._num(saved.id), saved)
             self.db["fact_versions"].insert({
                 "fact_id": saved.id, "revision": revision, "action": action, "actor": actor, "at": now,
                 "data": json.dumps(data, ensure_ascii=False, sort_keys=True),
@@ -287,8 +316,10 @@ class Store:
         """Recompute every fact's search columns (after the lexicon changed); triggers update FTS5."""
         with self.db.atomic():
             for fact in self.facts(status=None):
-                self.db["facts"].update(self._num(fact.id), self._search_columns(fact))
-            self.set_meta("lexicon", self.analyzer.lexicon.fingerprint)
+                num = self._num(fact.id)
+                self.db["facts"].update(num, self._search_columns(fact))
+                self._index_urls(num, fact)
+            self.set_meta("lexicon", self._index_version)
         self._writes += 1
 
     def integrity_ok(self) -> bool:

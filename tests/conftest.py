@@ -11,7 +11,8 @@ import pytest
 
 from bot.analysis import Analyzer
 from bot.config import Settings
-from bot.knowledge import bundled_knowledge_dir, load_lexicon
+from bot.knowledge import bundled_knowledge_dir
+from bot.lexicon import load_lexicon
 from bot.service import Service, open_service
 from bot.store import Store
 

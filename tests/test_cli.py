@@ -32,7 +32,7 @@ def test_ask_not_found_says_so_honestly(run_cli):
 
 def test_ask_json_follows_the_contract(run_cli):
     data = json.loads(run_cli("ask", "--json", "kabupaten prioritas NTT 2021").stdout)
-    assert set(data) == {"query", "answered", "matches"}
+    assert set(data) == {"query", "answered", "lang", "matches"}
     assert data["answered"] is True
     best = data["matches"][0]
     assert MATCH_KEYS <= set(best)
@@ -142,7 +142,7 @@ def test_claimreview_export_describes_every_rated_fact(run_cli, tmp_path):
 
 def test_round_trip_includes_facts_added_in_the_bot(run_cli, tmp_path, db_path, knowledge_dir):
     from bot.analysis import Analyzer
-    from bot.knowledge import load_lexicon
+    from bot.lexicon import load_lexicon
     from bot.models import Fact, Source
     from bot.store import Store
 

@@ -7,7 +7,8 @@ import pytest
 
 from bot.config import Settings
 from bot.errors import KnowledgeError
-from bot.knowledge import FACTS_DIR, load_facts, load_lexicon, load_topics, parse_fact, write_facts
+from bot.knowledge import FACTS_DIR, load_facts, load_topics, parse_fact, write_facts
+from bot.lexicon import load_lexicon
 from bot.service import open_service
 
 VERIFIED_ITEMS = 36

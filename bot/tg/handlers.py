@@ -112,9 +112,11 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     service = service_of(context)
     citizens = citizens_of(context)
     who = user_hash(update, context)
-    lang = lang_of(update, context)
     _reactivate(citizens, who)
     answer = service.checker.check(question_text(message, context.bot.username))
+    # The citizen's chosen language; else English for a message in English.
+    lang = messages.reply_language(answer, citizens.lang(who) if update.effective_user else None,
+                                   service.settings.lang)
     _log_query(service, citizens, who, answer)
     html_text = messages.render_answer(answer, lang, messages.HTML, see_also=False)
     if answer.answered:
@@ -122,6 +124,10 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         numbered = [(store.number(m.fact.id), m.fact) for m in answer.matches]
         markup = keyboards.answer_markup(numbered[1:], numbered[0], lang)
         await send_html(message, html_text, markup)
+        citizens.record_delivery(message.chat_id, who, answer.matches[0].fact.id, answer.matches[0].fact.revision)
+    elif answer.kind == "nearest":  # a verified fact is shown, labelled as not the answer: offer the queue
+        html_text += "\n\n" + messages.t("tg.consent_prompt", lang)
+        await send_html(message, html_text, keyboards.consent_markup(lang))
         citizens.record_delivery(message.chat_id, who, answer.matches[0].fact.id, answer.matches[0].fact.revision)
     elif answer.kind == "not_found":
         html_text += "\n\n" + messages.t("tg.consent_prompt", lang)
