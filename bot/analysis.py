@@ -30,6 +30,8 @@ NATIONAL = frozenset({"nasional", "indonesia", "nationwide"})
 PER_WORDS = frozenset({"per", "setiap", "tiap", "each", "every", "untuk"})  # "Rp40 juta per kelompok"
 SCALES = {"ribu": 1e3, "juta": 1e6, "miliar": 1e9}
 MONEY_BEFORE = frozenset({"rp", "rupiah", "us", "dolar", "usd"})
+LABELS = frozenset({"gelombang", "tahap", "angkatan", "batch", "jilid", "periode", "wave"})  # numbered instances
+LABEL = "#"  # the unit of a number that names an instance ("gelombang 12")
 NUMBER_CONTEXT = 10  # tokens before a number searched for the place it belongs to
 SUBJECT_NUMBER_GAP = 3  # a place followed this closely by a number has figures of its own
 NATIONAL_PROVINCES = 3  # a fact naming this many provinces is about the country as a whole
@@ -88,6 +90,13 @@ class Qualifiers:
 
 _CONTACT = re.compile(r"\b0\d{2,3}[- ]?\d{3,4}[- ]?\d{3,4}\b|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:go\.id|com|id|org)\b"
                       r"|\b(?:jalan|jl\.?)\s", re.IGNORECASE)  # a phone number, a website or an address
+_NAMED = re.compile(r"\b(?:saya|sy|beta|aku|nama saya|perkenalkan)\s*,?\s+(?:(?:ibu|bapak|pak|bu|kak|sdr|"
+                    r"saudara|mama|bapa|om|tanta)\.?\s+)?[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)?\s*(?:,|\.|$)")
+# What a messaging app or a forwarder adds around a forwarded message: not part of what it says.
+_FORWARDED = re.compile(
+    r"\b(?:forwarded(?:\s+(?:many\s+times|as\s+received))?|diteruskan(?:\s+berkali-kali)?|pesan\s+terusan)\b"
+    r"|\b(?:dari|di|from)\s+(?:grup|group|wag)\s+(?:[\"'«“‘][^\"'»”’]{1,60}[\"'»”’]|\S+)",
+    re.IGNORECASE)
 _CLAUSE = re.compile(r"(?<=\S)[,;:]\s+|\s(?:dan|serta|sedangkan|sementara)\s", re.IGNORECASE)
 _CAPITALS = re.compile(r"\b[A-Z]{2,6}\b")
 _LETTERS = re.compile(r"[^\W\d_]")
@@ -198,17 +207,7 @@ class Analyzer:
 
     def __init__(self, lexicon: Lexicon):
         self.lexicon = lexicon
-        phrases = dict(lexicon.phrases)
-        canonical = set(phrases.values())
-        base = Normalizer(phrases)
-        for place in lexicon.gazetteer:  # the gazetteer's aliases come last: the lexicon wins
-            name = " ".join(base.tokens(place.name))
-            for alias in place.aliases:
-                variant = " ".join(tokenize(alias))
-                if variant and variant not in phrases and variant not in canonical and variant != name \
-                        and " ".join(base.tokens(alias)) == variant:
-                    phrases[variant] = name
-        self.normalizer = Normalizer(phrases)
+        self.normalizer = Normalizer(lexicon.phrases)
         stemmer = StemmerFactory().create_stemmer()
         self._sastrawi = stemmer
         self._dictionary = stemmer.delegatedStemmer.dictionary
@@ -234,6 +233,7 @@ class Analyzer:
                 self._display.setdefault(canonical, variant)
         self._longest_unit = max((len(k) for k in self._units), default=1)
         self.stem = lru_cache(maxsize=65536)(self._stem)
+        self.specificity = lru_cache(maxsize=65536)(self._specificity)
 
     # -- places ---------------------------------------------------------------------------------
 
@@ -331,7 +331,7 @@ class Analyzer:
         """True for a word of PySastrawi's Indonesian dictionary (or its stem)."""
         return self._dictionary.contains(token) or self._dictionary.contains(self.stem(token))
 
-    def specificity(self, token: str) -> float:
+    def _specificity(self, token: str) -> float:
         """How much a word says about a topic, by how rare it is in general Indonesian (0.3-1).
 
         Weighting by the knowledge base alone would make "sekolah" as telling as "BSU" whenever both
@@ -509,7 +509,9 @@ class Analyzer:
                 j += 1
             unit = ""
             after = tokens[j] if j < len(tokens) else ""
-            if i and tokens[i - 1] in MONEY_BEFORE:
+            if i and tokens[i - 1] in LABELS:
+                unit = LABEL + tokens[i - 1]  # "gelombang 12": which wave, not how many
+            elif i and tokens[i - 1] in MONEY_BEFORE:
                 unit = "money"
             elif after and after not in PER_WORDS and not self.is_function(after) and not _DECIMAL.match(after) \
                     and not after.isdigit():
@@ -528,12 +530,13 @@ class Analyzer:
     def read(self, text: str) -> Reading:
         """A message's sentences that matter, what it asks and how, its links and language."""
         urls = find_urls(text)
-        body = strip_urls(text) if urls else text
+        body = _FORWARDED.sub(" ", strip_urls(text) if urls else text)
         split = sentences(body)
         parts = [self.tokens(s) for s in split]
         raw = [tokenize(s) for s in split]
         questions = [self._is_question(part, split[i]) for i, part in enumerate(parts)]
-        kept = [i for i, part in enumerate(parts) if questions[i] or self._matters(part)]
+        kept = [i for i, part in enumerate(parts)
+                if questions[i] or (self._matters(part) and not self._introduces(split[i]))]
         if not kept:
             kept = list(range(len(parts)))
         tokens = [t for i in kept for t in parts[i]]
@@ -566,6 +569,10 @@ class Analyzer:
         first = next((i for i, t in enumerate(part) if t in lex.first_person), None)
         return first is None or not any(t in lex.intro for t in part[first + 1:first + 4])
 
+    def _introduces(self, sentence: str) -> bool:
+        """A self-introduction by name: "Saya Maria, …", "Perkenalkan, nama saya Yakobus"."""
+        return bool(_NAMED.search(sentence))
+
     def _is_question(self, part: list[str], sentence: str) -> bool:
         lex = self.lexicon
         return "?" in sentence or any(t in lex.asks.get("wh", ()) or t in lex.asks.get("check", ()) for t in part)
@@ -585,8 +592,7 @@ class Analyzer:
     def counted(self, tokens: list[str]) -> frozenset[str]:
         """What a how-many question counts: the nouns around "berapa" ("berapa orang", "orang brapa").
 
-        "Berapa besar BLT per keluarga" asks an amount of money, not a number of families. With no
-        counting noun at hand, the first noun after the question word is what it counts, if any.
+        "Berapa besar BLT per keluarga" asks an amount of money, not a number of families.
         """
         asks = self.lexicon.asks.get("howmany", frozenset())
         for i, token in enumerate(tokens):
@@ -602,11 +608,7 @@ class Analyzer:
                 units.discard(TIME)  # "berapa tahun" asks a duration; "th 2021 … brp" does not
             if len(units) > 1:
                 units.discard(FIGURE)  # "berapa rumah tangga miskin": households, not any figure of poverty
-            if units:
-                return frozenset(units)
-            if after and self.kind(tokens[after[0]]) == CONTENT and tokens[after[0] - 1] not in PER_WORDS:
-                return frozenset({tokens[after[0]]})
-            return frozenset()
+            return frozenset(units)  # none: any number will do
         return frozenset()
 
     def unit(self, noun: str) -> str:

@@ -16,7 +16,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot import match
-from bot.analysis import WEAK, Analyzer, Part, Reading, Term
+from bot.analysis import WEAK, Analyzer, Part, Qualifiers, Reading, Term, union
 from bot.models import Answer, Fact, Match
 from bot.store import Hit, Store, Vocabulary
 
@@ -29,6 +29,7 @@ MIN_CORRECTABLE = 4  # shorter words are too ambiguous to correct
 PROFILE_CACHE = 4096  # fact profiles kept in memory
 _SAFE_TERM = re.compile(r"^[a-z0-9]+$")
 CLITICS = ("nya", "lah", "kah", "pun", "ku", "mu")
+TOPICAL_SPECIFICITY = 0.5  # words more common than this ("minta", "waktu") do not make a sentence topical
 
 
 def max_typo_distance(token: str) -> int:
@@ -72,6 +73,7 @@ class Checker:
         self._profiles: OrderedDict[tuple[str, int], match.Profile] = OrderedDict()
         self._spelling: tuple[Vocabulary, dict[str, list[str]]] | None = None  # words by first letter
         self._within = {key: place.within for key, place in analyzer.places.items()}
+        self._weights: _PhraseWeights | None = None
         months = analyzer.lexicon.months
         self._months = sorted(months, key=months.__getitem__)  # canonical month names, January first
         # Concepts of several words ("kemiskinanekstrem") with their head word and its stem.
@@ -112,11 +114,13 @@ class Checker:
         linked = {hit.fact.id for hit in cited}
         candidates = [match.Candidate(hit.fact, self._profile(hit), hit.relevance, hit.fact.id in linked)
                       for hit in hits.values()]
-        qualifiers = self.analyzer.qualifiers(merged)
+        # What each sentence pins down (a number is never read across a sentence boundary).
+        qualifiers = union(*(self.analyzer.qualifiers(list(p.tokens)) for p in parts)) if parts else Qualifiers()
         concepts = tuple((t.token, *self._concepts[t.token]) for t in terms if t.token in self._concepts)
-        question = match.Query(tuple(terms), weights, reading, qualifiers, _PhraseWeights(vocabulary, specificity),
+        question = match.Query(tuple(terms), weights, reading, qualifiers, self._phrase_weights(vocabulary),
                                concepts=concepts, all_concepts={c: h for c, (h, _) in self._concepts.items()},
                                unexplained=bool(neutral), within=self._within,
+                               parts=tuple(frozenset(p.tokens) for p in parts) if len(parts) > 1 else (),
                                broader=self.analyzer.lexicon.broader, role_groups=self.analyzer.lexicon.role_groups)
         judged = match.rerank(question, candidates, self._months)
         judged = match.in_time_order(judged, qualifiers, self._months)
@@ -139,6 +143,11 @@ class Checker:
             differences=tuple(replace(g, said=tuple(map(display, g.said)), verified=tuple(map(display, g.verified)))
                               for g in m.differences)) for m in matches)
 
+    def _phrase_weights(self, vocabulary: Vocabulary) -> _PhraseWeights:
+        if self._weights is None or self._weights.vocabulary is not vocabulary:
+            self._weights = _PhraseWeights(vocabulary, self.analyzer.specificity)
+        return self._weights
+
     def _read_parts(self, reading: Reading, vocabulary: Vocabulary) -> tuple[list[Part], set[str], set[str]]:
         """The message's sentences with words corrected and place names merged.
 
@@ -154,9 +163,14 @@ class Checker:
             if fixed or tokens != list(part.tokens):  # a corrected word can complete a phrase ("centres")
                 tokens = self.analyzer.normalizer.canonical(tokens)
             parts.append(Part(tuple(self.analyzer.merge(tokens)), part.question))
-        relevant = [p for p in parts if p.question or any(
-            t in vocabulary.doc_freq and not self.analyzer.is_function(t) for t in p.tokens)]
+        relevant = [p for p in parts if p.question or any(self._topical(t, vocabulary) for t in p.tokens)]
         return (relevant or parts), corrected, neutral
+
+    def _topical(self, token: str, vocabulary: Vocabulary) -> bool:
+        """A word that can say what a sentence is about: in the knowledge base, and not a common word."""
+        analyzer = self.analyzer
+        return (token in vocabulary.doc_freq and not analyzer.is_function(token) and analyzer.kind(token) != WEAK
+                and analyzer.specificity(token) >= TOPICAL_SPECIFICITY)
 
     def _search(self, known: list[Term], weights: dict[str, float]) -> list[Hit]:
         """FTS5 candidates, cheapest search first.
@@ -333,17 +347,15 @@ def spelling_variants(token: str, english: bool = True) -> list[str]:
 
 
 class _PhraseWeights(dict):
-    """Index-term weights computed on demand from the vocabulary (rarity in the base and in the language)."""
+    """Index-term weights (rarity in the base and in the language), computed once per term and kept
+    until the knowledge changes."""
 
     def __init__(self, vocabulary: Vocabulary, specificity: Callable[[str], float]):
         super().__init__()
-        self._vocabulary = vocabulary
+        self.vocabulary = vocabulary
         self._specificity = specificity
 
-    def get(self, token: str, default: float | None = None) -> float:  # type: ignore[override]
-        weight = super().get(token)
-        if weight is None:
-            weight = self._specificity(token) * match.idf(self._vocabulary.doc_freq.get(token, 0),
-                                                          self._vocabulary.documents)
-            self[token] = weight
+    def __missing__(self, token: str) -> float:
+        weight = self._specificity(token) * match.idf(self.vocabulary.doc_freq.get(token, 0), self.vocabulary.documents)
+        self[token] = weight
         return weight

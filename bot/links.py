@@ -14,7 +14,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 MAX_URLS = 5  # links read from one message
 _URL = re.compile(
     r"(?:https?://|www\.)[^\s<>\"'«»]+"  # with a scheme or www.
-    r"|\b(?:[a-z0-9-]+\.)+(?:com|id|net|org|co|info|news|xyz|me|io|ly)(?:\.[a-z]{2})?/[^\s<>\"'«»]*",
+    r"|\b(?:[a-z0-9-]+\.)+(?:com|id|net|org|co|info|news|xyz|me|io|ly|site|online|top|click)(?:\.[a-z]{2})?"
+    r"(?:/[^\s<>\"'«»]*)?(?![\w.])",  # a bare domain, with or without a path
     re.IGNORECASE,
 )
 _TRAILING = ".,;:!?)]}'\""
@@ -76,12 +77,18 @@ def url_key(url: str) -> str:
 
 
 def slug_words(url: str) -> list[str]:
-    """The words of a link's path ("…/wapres-pimpin-rakor-…-di-ntt/" -> wapres, pimpin, rakor, …).
+    """The words of a link's path ("…/wapres-pimpin-rakor-…-di-ntt/" -> wapres, pimpin, rakor, …), or of
+    its domain name when it has no path.
 
     They say what the linked article is about, so they are read as part of the message.
     """
     try:
-        path = urlsplit(url if "://" in url else "http://" + url).path.lower()
+        parts = urlsplit(url if "://" in url else "http://" + url)
     except ValueError:
         return []
-    return [w for w in _SLUG_SPLIT.split(path) if _SLUG_WORD.fullmatch(w) and w not in _NOT_SLUG]
+    path = parts.path.lower()
+    words = [w for w in _SLUG_SPLIT.split(path) if _SLUG_WORD.fullmatch(w) and w not in _NOT_SLUG]
+    if not path.strip("/"):  # a bare domain speaks through its name ("prakerja-gelombang12-daftar.com")
+        host = (parts.hostname or "").split(".")[:-1]
+        words = [w for label in host for w in _SLUG_SPLIT.split(label) if w and w not in _NOT_SLUG]
+    return words

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from bot.analysis import (
-    CHECK, CONTENT, FIGURE, QUALIFIER, REGIONS, STATEMENT, TIME, WEAK, FactTerms, Number, Qualifiers, Reading,
-    Term,
+    CHECK, CONTENT, FIGURE, LABEL, QUALIFIER, REGIONS, STATEMENT, TIME, WEAK, FactTerms, Number, Qualifiers,
+    Reading, Term,
 )
 from bot.lexicon import COUNTRY
 from bot.models import Fact, Gap, Match
@@ -51,6 +51,7 @@ ANCHOR_ENOUGH = 0.5  # touching this share of a keyword phrase (or claim, or fir
 IDENTITY = 0.6  # a message touching this much of a fact's key content clearly refers to that fact
 IDENTITY_COVERAGE = 0.8  # ... or explaining this share of the message with at least IDENTITY_TERMS words
 IDENTITY_TERMS = 3
+PART_TERMS = 3  # a sentence with this many informative words can stand for the whole message
 NOW_MAX_AGE = timedelta(days=730)  # a "now" question is answered only by a fact at most this old
 NUMBER_TOLERANCE = 0.005  # relative difference under which two figures are the same
 PRIORS = {"high": 1.0, "medium-high": 0.98, "medium": 0.95, "low": 0.9}  # by how well sources establish it
@@ -60,6 +61,7 @@ CONFIDENCE_SHARE, BM25_SHARE, FIT_SHARE = 0.65, 0.2, 0.15
 MISQUOTABLE = frozenset({"year", "month", "place", "number", "role"})
 DETAILS = frozenset({"number", "role"})  # contradicted details: the lightest of corrections
 FIGURE_UNITS = frozenset({"people", "households", "percent"})
+ANY = "any"
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ class Query:
     today: date = field(default_factory=date.today)
     concepts: tuple[tuple[str, str, str], ...] = ()  # (concept token, its head word, the head's stem)
     all_concepts: dict[str, str] = field(default_factory=dict)  # every concept token -> its head word
+    parts: tuple[frozenset[str], ...] = ()  # the tokens of each sentence of the message
     unexplained: bool = False  # the message has words nobody knows (a name, slang): maybe its topic
     within: dict[str, frozenset[str]] = field(default_factory=dict)  # place key -> places containing it
     broader: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "menaker" -> ("menteri",)
@@ -138,15 +141,15 @@ def phrase_containment(phrase: Sequence[Term], tokens: set[str] | frozenset[str]
 
     Exact words, not stems: in a long message some word shares a stem with almost anything.
     """
-    total = sum(weights.get(t.token, 1.0) for t in phrase)
-    found = sum(weights.get(t.token, 1.0) for t in phrase if t.token in tokens)
+    total = sum(weights[t.token] for t in phrase)
+    found = sum(weights[t.token] for t in phrase if t.token in tokens)
     return found / total if total else 0.0
 
 
 def anchor_coverage(anchor: Sequence[Term], tokens: frozenset[str], weights: dict[str, float]) -> float:
     """Weighted share of a fact's key phrase that the message touches (words or stems)."""
-    total = sum(weights.get(t.token, 1.0) for t in anchor)
-    found = sum(weights.get(t.token, 1.0) for t in anchor if t.token in tokens or t.stem in tokens)
+    total = sum(weights[t.token] for t in anchor)
+    found = sum(weights[t.token] for t in anchor if t.token in tokens or t.stem in tokens)
     return found / total if total else 0.0
 
 
@@ -207,10 +210,8 @@ def period_gaps(asked: Qualifiers, covered: Qualifiers, fact: Fact, months: Sequ
         years = {str(y) for y in range(int(fact.as_of[:4]), max(last, int(fact.as_of[:4])) + 1)}
     if not named_months and len(fact.as_of) >= 7 and months:
         named_months = {months[int(fact.as_of[5:7]) - 1]}
-    if asked.years and years:
-        missing = sorted(asked.years - years)
-        if missing:
-            gaps.append(Gap("year", tuple(missing), tuple(sorted(years - asked.years))))
+    if asked.years and years and not asked.years & years:  # "2022 vs 2021": one of them will do
+        gaps.append(Gap("year", tuple(sorted(asked.years)), tuple(sorted(years - asked.years))))
     if asked.months and named_months:
         missing = sorted(asked.months - named_months)
         if missing:
@@ -226,8 +227,8 @@ def place_gaps(asked: Qualifiers, covered: Qualifiers, within: dict[str, frozens
     """
     foreign = sorted(p for p in asked.places if p != COUNTRY and not within.get(p) and p not in covered.places
                      and p in within)
-    if foreign:  # another country: no fact about Indonesia covers it
-        return [Gap("place", tuple(foreign), tuple(sorted(covered.places)))]
+    if foreign:  # another country: no fact about Indonesia covers it, nor is it a misquote of one
+        return [Gap("abroad", tuple(foreign), tuple(sorted(covered.places)))]
     if not asked.places or not covered.places:
         return []
     for place in asked.places:
@@ -301,6 +302,8 @@ def has_count(numbers: Sequence[Number], units: frozenset[str], asked: Qualifier
     """Whether a fact gives a number of one of `units` (any number but a duration, when none is
     named), for the place and period asked when the figure says which it is for."""
     wanted = set(units)
+    if ANY in wanted:
+        wanted = set()  # "nomornya berapa?": any number
     if FIGURE in wanted:
         wanted |= FIGURE_UNITS
     regions = bool(wanted) and wanted <= REGIONS  # a count of provinces is not "in" the place asked
@@ -319,11 +322,23 @@ def has_count(numbers: Sequence[Number], units: frozenset[str], asked: Qualifier
     return False
 
 
+def label_gaps(asked: Qualifiers, covered: Qualifiers) -> list[Gap]:
+    """A numbered instance asked ("gelombang 70") that is not the one the fact is about ("gelombang 12")."""
+    gaps = []
+    for said in asked.numbers:
+        if said.unit.startswith(LABEL):
+            same = [n for n in covered.numbers if n.unit == said.unit]
+            if same and not any(_same_value(said.value, n.value) for n in same):
+                gaps.append(Gap("label", (said.unit[1:] + " " + said.token,),
+                                tuple(n.unit[1:] + " " + n.token for n in same)))
+    return gaps
+
+
 def number_contradictions(asked: Qualifiers, covered: Qualifiers) -> list[Gap]:
     """Figures a message states that differ from the fact's figures of the same kind and place."""
     gaps = []
     for said in asked.numbers:
-        if not said.unit:
+        if not said.unit or said.unit.startswith(LABEL):
             continue
         same_unit = [n for n in covered.numbers if n.unit == said.unit]
         if said.place:
@@ -388,12 +403,13 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
         profile = candidate.profile
         fact = candidate.fact
         matched = [t for t in terms if _contains(profile, t)]
-        if not relevant(matched, terms, query.unexplained) and not candidate.linked:
+        if not candidate.linked and (not relevant(matched, terms, query.unexplained)
+                                     or _hopeless(terms, matched, weights, long_message)):
             continue
         covered = profile.terms.qualifiers
         asked = query.qualifiers
         conflicts = (period_gaps(asked, covered, fact, months) + place_gaps(asked, covered, query.within)
-                     + programme_gaps(asked, covered))
+                     + programme_gaps(asked, covered) + label_gaps(asked, covered))
         contradictions = number_contradictions(asked, covered) + role_contradictions(asked, covered, query.role_groups)
         claim = echo = 0.0
         states_correction = False
@@ -410,10 +426,8 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
             conflicts += kind_gaps(query, profile.terms, fact, echoed)
 
         excused = {tok for gap in conflicts + contradictions for tok in _gap_tokens(gap, asked)}
-        total = sum(weights[t.token] for t in terms if t.token not in excused) or 1.0
-        coverage = min(1.0, sum(weights[t.token] for t in matched) / total)
-        plain_total = sum(weights[t.token] for t in terms) or 1.0
-        plain_coverage = sum(weights[t.token] for t in matched) / plain_total
+        coverage = _coverage(terms, matched, weights, excused, query.parts)
+        plain_coverage = _coverage(terms, matched, weights, set(), query.parts)
         # A place the fact is about is key content too, once every topic word of the message is in the
         # fact ("cianjur kemiskinan ekstrem"); otherwise a place alone would vouch for any fact about it.
         topic_covered = all(t in matched for t in terms if t.kind == CONTENT)
@@ -423,7 +437,10 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
             plain_coverage >= IDENTITY_COVERAGE and sum(1 for t in matched if t.kind != WEAK) >= IDENTITY_TERMS)
         identity = identity or candidate.linked or claim >= CLAIM_REPEATED
         claims_something = reading.mode in (CHECK, STATEMENT)
-        misquote = claims_something and identity and all(g.kind in MISQUOTABLE for g in conflicts)
+        # A wrong year is a misquote, unless the message speaks of another, later instance ("rakor
+        # berikutnya … 2025"): then it is about something no fact covers yet.
+        later = "now" in reading.asks and any(g.kind in ("year", "month") for g in conflicts)
+        misquote = claims_something and identity and not later and all(g.kind in MISQUOTABLE for g in conflicts)
         # A contradicted detail does not count against the fact that corrects it when the message
         # clearly refers to that fact; otherwise it counts like any word the fact lacks. (With a
         # conflict, the rest of the message is weighed, to find the nearest fact.)
@@ -437,7 +454,9 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
             confidence = max(confidence, claim)
         if candidate.linked:
             confidence = 1.0
-        fit = max((_jaccard(terms, p, weights, phrase_weights) for p in profile.phrases), default=0.0)
+        # How tightly the message fits one phrase (only worth computing for a fact that may be shown).
+        fit = max((_jaccard(terms, p, weights, phrase_weights) for p in profile.phrases), default=0.0) \
+            if confidence >= ANSWER_THRESHOLD else 0.0
         score = (CONFIDENCE_SHARE * confidence + BM25_SHARE * candidate.relevance / best_relevance
                  + FIT_SHARE * fit)
         if claim >= CLAIM_REPEATED:
@@ -468,9 +487,39 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
     return judgements
 
 
+def _hopeless(terms: Sequence[Term], matched: Sequence[Term], weights: dict[str, float], long_message: bool) -> bool:
+    """True when a fact cannot reach the threshold even if every excusable word were excused and its
+    key content fully touched: it is not weighed further (a cheap bound for the hot path)."""
+    if long_message:
+        return False  # a long forward may still repeat a claim or a keyword phrase
+    total = sum(weights[t.token] for t in terms if t.kind != QUALIFIER) or 1.0
+    best = min(1.0, sum(weights[t.token] for t in matched) / total)
+    return combine(best, ANCHOR_ENOUGH) < ANSWER_THRESHOLD
+
+
+def _coverage(terms: Sequence[Term], matched: Sequence[Term], weights: dict[str, float], excused: set[str],
+              parts: Sequence[frozenset[str]]) -> float:
+    """How much of the message the fact explains: of the whole message, or of its best sentence.
+
+    A forwarded claim wrapped in pleas to share ("… Sebarkan! Jangan sampai ketinggalan!") is judged
+    by its claim, as it would be if sent alone. A sentence counts only if it has words enough
+    (PART_TERMS) to be a message of its own.
+    """
+    found = {t.token for t in matched}
+    best = 0.0
+    for tokens in (None, *parts):  # None: the whole message
+        own = [t for t in terms if (tokens is None or t.token in tokens) and t.token not in excused]
+        if tokens is not None and sum(1 for t in own if t.kind != WEAK) < PART_TERMS:
+            continue
+        total = sum(weights[t.token] for t in own)
+        if total:
+            best = max(best, min(1.0, sum(weights[t.token] for t in own if t.token in found) / total))
+    return best
+
+
 def _gap_tokens(gap: Gap, asked: Qualifiers) -> list[str]:
     """The message's words behind a gap, which are excused from counting against the fact."""
-    if gap.kind in ("year", "month", "place", "programme", "role", "number"):
+    if gap.kind in ("year", "month", "place", "abroad", "programme", "role", "number"):
         return list(gap.said)
     return []
 
@@ -520,7 +569,7 @@ def _month_index(year: str, month: str, months: Sequence[str]) -> int:
 def _jaccard(terms: Sequence[Term], phrase: Sequence[Term], weights: dict[str, float],
              phrase_weights: dict[str, float]) -> float:
     query = {t.stem: weights[t.token] for t in terms}
-    other = {t.stem: phrase_weights.get(t.token, 1.0) for t in phrase}
+    other = {t.stem: phrase_weights[t.token] for t in phrase}
     union = sum(max(query.get(k, 0.0), other.get(k, 0.0)) for k in query.keys() | other.keys())
     shared = sum(min(query[k], other[k]) for k in query.keys() & other.keys())
     return shared / union if union else 0.0

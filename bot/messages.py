@@ -44,6 +44,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "gap.month": {"id": "bulan {said}", "en": "{said}"},
     "gap.period": {"id": "{said}", "en": "{said}"},
     "gap.place": {"id": "{said}", "en": "{said}"},
+    "gap.abroad": {"id": "{said}", "en": "{said}"},
     "gap.programme": {"id": "program {said}", "en": "the {said} programme"},
     "gap.concept": {"id": "«{said}» secara khusus", "en": "«{said}» specifically"},
     "gap.now": {"id": "keadaan saat ini", "en": "the current situation"},

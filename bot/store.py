@@ -24,7 +24,8 @@ from bot.models import Fact, Source
 ORIGIN_FILE = "file"
 ORIGIN_BOT = "bot"
 BM25_WEIGHTS = (1.0, 2.0, 0.6)  # search_text, search_keywords, search_stems
-ANALYSIS_VERSION = "2"  # bump when the analyzer's output for facts changes: every fact is reindexed
+ANALYSIS_VERSION = "2"
+FACT_CACHE = 8192  # facts kept parsed in memory  # bump when the analyzer's output for facts changes: every fact is reindexed
 
 
 def utcnow() -> str:
@@ -51,7 +52,12 @@ class Hit:
     relevance: float
     words: str  # canonical tokens of its texts and keywords, space-separated
     stems: str
-    terms: FactTerms = field(default_factory=lambda: FactTerms(()))
+    analysis: str | None = None  # FactTerms as stored (JSON), read only when needed
+
+    @property
+    def terms(self) -> FactTerms:
+        """The fact's analysed terms."""
+        return load_fact_terms(self.analysis)
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,7 @@ class Store:
         self.db = db
         self.analyzer = analyzer
         MIGRATIONS.apply(db)
+        self._facts: dict[tuple[str, int, str], Fact] = {}  # parsed facts by id and revision
         self._vocabulary: Vocabulary | None = None
         self._vocabulary_stamp: tuple[int, int] | None = None
         self._writes = 0
@@ -104,6 +111,15 @@ class Store:
     # -- reading ----------------------------------------------------------------------------
 
     def _fact(self, row: dict[str, Any]) -> Fact:
+        key = (row["id"], row["revision"], row["status"])
+        fact = self._facts.get(key)
+        if fact is None:
+            fact = self._facts[key] = self._read_fact(row)
+            if len(self._facts) > FACT_CACHE:
+                self._facts.pop(next(iter(self._facts)))
+        return fact
+
+    def _read_fact(self, row: dict[str, Any]) -> Fact:
         return Fact(
             id=row["id"], topic=row["topic"], status=row["status"], verdict=row["verdict"] or "",
             claim=row["claim"] or "", claim_en=row["claim_en"] or "", statement=row["statement"],
@@ -161,11 +177,13 @@ class Store:
             "FROM facts_fts WHERE facts_fts MATCH ? ORDER BY relevance DESC LIMIT ?) AS ranked "
             "JOIN facts ON facts.num = ranked.rowid WHERE facts.status = 'active' ORDER BY ranked.relevance DESC"
         )
-        return [self._hit(r, r["relevance"]) for r in self.db.query(sql, [match_expression, limit])]
+        cursor = self.db.execute(sql, [match_expression, limit])
+        columns = [c[0] for c in cursor.description]
+        return [self._hit(row, row["relevance"]) for row in (dict(zip(columns, r)) for r in cursor)]
 
     def _hit(self, row: dict[str, Any], relevance: float) -> Hit:
         return Hit(self._fact(row), relevance, f"{row['search_text']} {row['search_keywords']}", row["search_stems"],
-                   load_fact_terms(row["analysis"]))
+                   row["analysis"])
 
     def citing(self, url_keys: list[str] | tuple[str, ...], limit: int) -> list[Hit]:
         """Active facts with a source at one of these links (keys from `links.url_key`)."""
@@ -310,6 +328,8 @@ class Store:
                 else:
                     report.conflicts.append(fact.id)
             report.kept = [f.id for f in self.facts(status=None) if f.id not in incoming]
+        if report.added or report.updated:
+            self.optimize()
         return report
 
     def reindex(self) -> None:
@@ -321,6 +341,13 @@ class Store:
                 self._index_urls(num, fact)
             self.set_meta("lexicon", self._index_version)
         self._writes += 1
+        self.optimize()
+
+    def optimize(self) -> None:
+        """Merge the full-text index into one segment after a bulk change: each search then reads one
+        b-tree per word instead of one per earlier write."""
+        with self.db.atomic():
+            self.db.execute("INSERT INTO facts_fts(facts_fts) VALUES('optimize')")
 
     def integrity_ok(self) -> bool:
         """True when SQLite's integrity check and the FTS5 index check both pass."""
