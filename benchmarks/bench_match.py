@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-QUERY_FILES = [HERE.parent / "tests" / "golden_queries.jsonl", HERE.parent.parent / "shared" / "eval" / "dev.jsonl"]
+QUERY_FILES = [HERE.parent / "tests" / "regression" / "queries.jsonl",
+               HERE.parent.parent / "shared" / "eval" / "dev.jsonl"]
 
 
 def queries(count: int) -> list[str]:

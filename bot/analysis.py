@@ -7,9 +7,10 @@ to index facts and to read citizens' messages, so the two always agree.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
@@ -234,6 +235,23 @@ class Analyzer:
         self._longest_unit = max((len(k) for k in self._units), default=1)
         self.stem = lru_cache(maxsize=65536)(self._stem)
         self.specificity = lru_cache(maxsize=65536)(self._specificity)
+
+    def learn(self, words: dict[str, str]) -> None:
+        """Take words moderators added in the chat: variant -> standard form, or "" for a word with no
+        topic of its own. The files' lexicon keeps precedence for the words it already knows."""
+        lex = self.lexicon
+        phrases = dict(lex.phrases)
+        stopwords = set(lex.stopwords)
+        for variant, standard in words.items():
+            if standard:
+                phrases.setdefault(variant, standard)
+            elif variant not in phrases:
+                stopwords.add(variant)
+        digest = hashlib.sha256(repr(sorted(words.items())).encode()).hexdigest()[:8]
+        self.lexicon = replace(lex, phrases=phrases, stopwords=frozenset(stopwords),
+                               fingerprint=f"{lex.fingerprint.split('+')[0]}+{digest}" if words else lex.fingerprint)
+        self.normalizer = Normalizer(phrases)
+        self.stem.cache_clear()
 
     # -- places ---------------------------------------------------------------------------------
 
@@ -543,7 +561,10 @@ class Analyzer:
         asked = [t for i in kept if questions[i] for t in parts[i]] or tokens
         informative = [t for t in tokens if not self.is_function(t)]
         lex = self.lexicon
-        asks = frozenset(kind for kind in ASKED if any(t in lex.asks.get(kind, ()) for t in asked))
+        asks = set(kind for kind in ASKED if any(t in lex.asks.get(kind, ()) for t in asked))
+        if self._asks_regions(asked):
+            asks.add("regions")
+        asks = frozenset(asks)
         check_words = lex.asks.get("check", frozenset())
         if any(self._asks_open(parts[i]) for i in kept if questions[i]):
             mode = QUESTION
@@ -618,6 +639,16 @@ class Analyzer:
             return units[noun]
         head = self._heads.get(noun)
         return units.get(head, noun) if head else noun
+
+    def _asks_regions(self, tokens: list[str]) -> bool:
+        """A question for a list of places: "kabupaten mana saja", "which districts"."""
+        regions = self.lexicon.asks.get("regions", frozenset())
+        for i, token in enumerate(tokens):
+            head = self._heads.get(token, token)
+            if head in regions and ((i + 1 < len(tokens) and tokens[i + 1] == "mana")
+                                    or (i and tokens[i - 1] in ("which", "what"))):
+                return True
+        return False
 
     def _countable(self, token: str, asks: frozenset[str]) -> bool:
         return not self.is_function(token) and token not in asks and token not in SCALES

@@ -14,6 +14,7 @@ from bot import messages
 from bot.claimreview import claim_reviews
 from bot.config import Settings
 from bot.errors import ConfigError, KnowledgeError, UserError
+from bot.evaluation import read_rows, score
 from bot.knowledge import TOPICS_FILE, write_facts
 from bot.lexicon import LANGUAGE_DIR, LEXICON_FILE
 from bot.models import Answer
@@ -184,32 +185,15 @@ def kb(service: Service, args: argparse.Namespace) -> int:
 
 def evaluate(service: Service, path: Path, reply_lang: ReplyLanguage) -> int:
     """`cekfakta eval`: top-1 accuracy on in-scope queries, false-answer rate on the rest."""
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    hits = inscope = false_answers = outscope = 0
-    misses = []
-    for row in rows:
-        answer = service.checker.check(row["q"])
-        lang = reply_lang(answer)
-        if row["expect"]:
-            inscope += 1
-            top = json.dumps(messages.match_json(answer.matches[0], lang), ensure_ascii=False) \
-                if answer.answered else ""
-            if any(e in top for e in row["expect"]):
-                hits += 1
-            else:
-                got = answer.matches[0].fact.id if answer.matches else "-"
-                misses.append(f"MISS  {row['q']!r}: expected {row['expect']}, "
-                              f"got {got if answer.answered else 'no answer'} ({got})")
-        else:
-            outscope += 1
-            if answer.answered:
-                false_answers += 1
-                misses.append(f"FALSE {row['q']!r}: answered {answer.matches[0].fact.id} "
-                              f"(confidence {answer.matches[0].confidence})")
-    for miss in misses:
+    try:
+        rows = read_rows(path.read_text(encoding="utf-8").splitlines())
+    except OSError as e:
+        raise UserError("cli.unreadable", path=str(path), problem=e.strerror or str(e)) from None
+    except ValueError as e:
+        raise UserError("cli.bad_eval_file", path=str(path), problem=str(e)) from None
+    result = score(service.checker, rows, reply_lang)
+    for miss in result.misses:
         print(miss)
-    accuracy = hits / inscope if inscope else 1.0
-    false_rate = false_answers / outscope if outscope else 0.0
-    print(f"in-scope: {hits}/{inscope} top-1 accuracy {accuracy:.3f}")
-    print(f"out-of-scope: {false_answers}/{outscope} false-answer rate {false_rate:.3f}")
+    print(f"in-scope: {result.hits}/{result.inscope} top-1 accuracy {result.accuracy:.3f}")
+    print(f"out-of-scope: {result.false_answers}/{result.outscope} false-answer rate {result.false_rate:.3f}")
     return 0

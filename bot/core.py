@@ -70,7 +70,7 @@ class Checker:
     def __init__(self, store: Store, analyzer: Analyzer):
         self.store = store
         self.analyzer = analyzer
-        self._profiles: OrderedDict[tuple[str, int], match.Profile] = OrderedDict()
+        self._profiles: OrderedDict[tuple[str, int, str], match.Profile] = OrderedDict()
         self._spelling: tuple[Vocabulary, dict[str, list[str]]] | None = None  # words by first letter
         self._within = {key: place.within for key, place in analyzer.places.items()}
         self._weights: _PhraseWeights | None = None
@@ -300,7 +300,7 @@ class Checker:
 
     def _profile(self, hit: Hit) -> match.Profile:
         fact = hit.fact
-        key = (fact.id, fact.revision)
+        key = (fact.id, fact.revision, self.analyzer.lexicon.fingerprint)  # words taught in the chat re-read it
         profile = self._profiles.get(key)
         if profile is not None:
             self._profiles.move_to_end(key)

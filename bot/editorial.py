@@ -20,11 +20,14 @@ from bot.analysis import Analyzer
 from bot.citizens import DELIVERY_DAYS, Citizens
 from bot.errors import UserError
 from bot.models import Fact
+from bot.normalize import tokenize
 from bot.store import Store, utcnow
 
 # Changes a citizen who received the fact should hear about (not keyword or typo fixes).
 SUBSTANTIVE_FIELDS = ("statement", "statement_en", "verdict", "claim", "claim_en", "status")
 SAME_QUESTION = 80  # rapidfuzz token_set_ratio (0-100) at which two queued questions are merged
+MAX_WORD_CHARS = 40  # a word or phrase taught with /kata
+WORD_USAGE = "/kata sonde = tidak • /kata sih -"
 REVIEW_SINGLE = "single"
 REVIEW_TWO_PERSON = "two-person"
 
@@ -210,6 +213,32 @@ class Editorial:
             rows.append({**{k: version[k] for k in ("revision", "at", "actor", "action")},
                          "changed": sorted(detail.get("changes", {})), "reason": detail.get("reason", "")})
         return rows
+
+    # -- words ------------------------------------------------------------------------------
+
+    def teach_word(self, text: str, user_id: int) -> tuple[str, str, list[str]]:
+        """A moderator teaches the bot a chat word: "sonde = tidak" (a variant and its standard form)
+        or "sih -" (a word with no topic of its own). Returns the word, its standard form ("" for none)
+        and the facts re-indexed. Audited like a change to a fact."""
+        if not self.is_moderator(user_id):
+            raise UserError("mod.refused")
+        variant, sign, standard = (text or "").partition("=")
+        if not sign:
+            variant, _, last = (text or "").strip().rpartition(" ")
+            if last != "-":
+                raise UserError("mod.usage", usage=WORD_USAGE)
+            standard = ""
+        variant, standard = " ".join(tokenize(variant)), " ".join(tokenize(standard))
+        if not variant or len(variant) > MAX_WORD_CHARS or len(standard) > MAX_WORD_CHARS:
+            raise UserError("mod.usage", usage=WORD_USAGE)
+        if self.analyzer.is_protected(variant) or variant == standard:
+            raise UserError("mod.word_reserved", word=variant)
+        touched = self.store.add_word(variant, standard, staff(user_id))
+        return variant, standard, touched
+
+    def words(self) -> dict[str, str]:
+        """Words moderators taught the bot."""
+        return self.store.words()
 
     # -- the question queue -----------------------------------------------------------------
 

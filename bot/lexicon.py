@@ -191,7 +191,8 @@ def _add_colloquial(path: Path, phrases: dict[str, str], reserved: set[str], dig
         if not isinstance(standard, str) or not standard.strip():
             raise KnowledgeError(f"{path}:{line_of(text, variant) or '?'}: {variant!r} needs a standard form")
         variant, standard = variant.lower().strip(), standard.lower().strip()
-        if variant in phrases or variant in reserved or variant == standard or standard in phrases:
+        standard = phrases.get(standard, standard)  # "kasi turun" -> "menurunkan" -> the lexicon's own form
+        if variant in phrases or variant in reserved or variant == standard:
             continue
         phrases[variant] = standard
     function = data.get("function", {}).get("words", [])

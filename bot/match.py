@@ -276,6 +276,8 @@ def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool) -> list[
         gaps.append(Gap("plan"))
     if "contact" in asks and "contact" not in terms.says:
         gaps.append(Gap("contact"))
+    if "regions" in asks and len(terms.qualifiers.places - {COUNTRY}) < 2:
+        gaps.append(Gap("regions"))  # "kabupaten mana saja?" asks for a list of places
     if asked.years and fact.as_of and "plan" not in asks:
         # A fact can report a year only once it has happened: a later year it names is a plan.
         last = (fact.until or fact.as_of)[:4]
@@ -439,7 +441,8 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
         claims_something = reading.mode in (CHECK, STATEMENT)
         # A wrong year is a misquote, unless the message speaks of another, later instance ("rakor
         # berikutnya … 2025"): then it is about something no fact covers yet.
-        later = "now" in reading.asks and any(g.kind in ("year", "month") for g in conflicts)
+        later = ("now" in reading.asks and any(g.kind in ("year", "month") for g in conflicts)) or \
+            _asks_later(conflicts, covered, profile.terms)
         misquote = claims_something and identity and not later and all(g.kind in MISQUOTABLE for g in conflicts)
         # A contradicted detail does not count against the fact that corrects it when the message
         # clearly refers to that fact; otherwise it counts like any word the fact lacks. (With a
@@ -485,6 +488,14 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
     judgements.sort(key=lambda j: (not j.answers, not j.nearest, not (j.answers and j.echoed), j.corrections[0],
                                    j.unaddressed, j.corrections[1], -j.match.score, j.match.fact.id))
     return judgements
+
+
+def _asks_later(conflicts: Sequence[Gap], covered: Qualifiers, terms: FactTerms) -> bool:
+    """A year after every year a fact's figures are for: a newer period, not a misquote of this one.
+    (A plan or target is different: "the target is 2030" misquotes "the target is 2024".)"""
+    years = [g for g in conflicts if g.kind == "year"]
+    return bool(years) and "plan" not in terms.says and bool(covered.years) and \
+        all(y > max(covered.years) for g in years for y in g.said)
 
 
 def _hopeless(terms: Sequence[Term], matched: Sequence[Term], weights: dict[str, float], long_message: bool) -> bool:

@@ -55,6 +55,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "gap.plan": {"id": "hasil yang sudah tercapai{said_suffix} (yang ada baru rencana atau target)",
                  "en": "what was actually achieved{said_suffix} (we only have the plan or target)"},
     "gap.contact": {"id": "alamat atau kontak itu", "en": "that address or contact"},
+    "gap.regions": {"id": "daftar wilayah yang Anda tanyakan", "en": "the list of places you ask for"},
+    "gap.label": {"id": "{said}", "en": "{said}"},
     "gap.and": {"id": " dan ", "en": " and "},
     "unit.percent": {"id": " persen", "en": "%"},
     "difference": {
@@ -196,7 +198,7 @@ TEXTS: dict[str, dict[str, str]] = {
               "/cabut &lt;id&gt; &lt;alasan&gt; • /pulihkan &lt;id&gt;\n"
               "/usulan • /setujui &lt;no&gt; • /tolak &lt;no&gt; &lt;alasan&gt;\n"
               "/antrian • /jawab &lt;no_pertanyaan&gt; &lt;id_fakta&gt; • /abaikan &lt;no_pertanyaan&gt;\n"
-              "/statistik\n"
+              "/statistik • /kata &lt;kata&gt; = &lt;baku&gt; ajarkan kata obrolan\n"
               "Pemilik: /mod tambah &lt;user_id&gt; • /mod hapus &lt;user_id&gt; • /mod daftar",
         "en": "<b>Moderator commands</b>\n"
               "/tambah new fact (step by step) • /batal cancel\n"
@@ -204,10 +206,24 @@ TEXTS: dict[str, dict[str, str]] = {
               "/cabut &lt;id&gt; &lt;reason&gt; retract • /pulihkan &lt;id&gt; restore\n"
               "/usulan proposals • /setujui &lt;no&gt; approve • /tolak &lt;no&gt; &lt;reason&gt; reject\n"
               "/antrian queue • /jawab &lt;question_no&gt; &lt;fact_id&gt; • /abaikan &lt;question_no&gt;\n"
-              "/statistik statistics\n"
+              "/statistik statistics • /kata &lt;word&gt; = &lt;standard&gt; teach a chat word\n"
               "Owners: /mod tambah &lt;user_id&gt; • /mod hapus &lt;user_id&gt; • /mod daftar",
     },
     "mod.usage": {"id": "Cara pakai: {usage}", "en": "Usage: {usage}"},
+    "mod.word_added": {
+        "id": "✅ Kata «{word}» sekarang dibaca sebagai «{standard}». {count} fakta diindeks ulang.",
+        "en": "✅ The word «{word}» is now read as «{standard}». {count} facts re-indexed.",
+    },
+    "mod.word_function": {
+        "id": "✅ Kata «{word}» sekarang diabaikan saat mencocokkan (tidak punya topik sendiri).",
+        "en": "✅ The word «{word}» is now ignored when matching (it has no topic of its own).",
+    },
+    "mod.word_reserved": {
+        "id": "Kata «{word}» sudah dipakai basis fakta sebagai nama atau singkatan; tidak diubah.",
+        "en": "The word «{word}» is a name or acronym the fact base relies on; left as it is.",
+    },
+    "mod.words": {"id": "<b>Kata yang diajarkan moderator</b>", "en": "<b>Words taught by moderators</b>"},
+    "mod.words_empty": {"id": "Belum ada. Contoh: /kata sonde = tidak", "en": "None yet. Example: /kata sonde = tidak"},
     "mod.invalid": {"id": "Fakta ini belum lengkap: {problem}", "en": "This fact is incomplete: {problem}"},
     "mod.added": {"id": "✅ {user_id} sekarang moderator.", "en": "✅ {user_id} is now a moderator."},
     "mod.removed": {"id": "✅ {user_id} bukan moderator lagi.", "en": "✅ {user_id} is no longer a moderator."},
@@ -331,6 +347,8 @@ TEXTS: dict[str, dict[str, str]] = {
               "Open queue: {open_questions} questions ({open_groups} groups)\n"
               "Median time to answer: {median}\nHelpful feedback: {helpful} of {feedback}",
     },
+    "cli.unreadable": {"id": "tidak bisa membaca {path}: {problem}", "en": "cannot read {path}: {problem}"},
+    "cli.bad_eval_file": {"id": "{path}: {problem}", "en": "{path}: {problem}"},
     "console.welcome": {
         "id": "cekfakta: konsol lokal (tanpa Telegram) di atas basis fakta {facts} fakta. "
               "Ketik kata kunci; baris kosong atau Ctrl-D untuk keluar.",

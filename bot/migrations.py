@@ -99,3 +99,9 @@ def m004_fact_analysis(db: Database) -> None:
     db["facts"].add_column("analysis", str)  # JSON of analysis.FactTerms
     db["fact_urls"].create({"url_key": str, "num": int}, pk=("url_key", "num"))
     db["fact_urls"].create_index(["num"])
+
+
+@migration
+def m005_words(db: Database) -> None:
+    """Words moderators taught the bot in the chat ("/kata sonde = tidak"), kept with who and when."""
+    db["words"].create({"variant": str, "standard": str, "added_by": str, "added_at": str}, pk="variant")

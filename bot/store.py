@@ -79,6 +79,7 @@ class Store:
         self._vocabulary: Vocabulary | None = None
         self._vocabulary_stamp: tuple[int, int] | None = None
         self._writes = 0
+        analyzer.learn(self.words())
         if self.get_meta("lexicon") != self._index_version:
             self.reindex()
 
@@ -305,7 +306,8 @@ class Store:
         """Record an event that changes no fact (a refused command, for instance)."""
         self._audit(actor, action, fact_id, None, None, reason, utcnow())
 
-    def import_facts(self, facts: list[Fact], actor: str = "kb-load", force: bool = False) -> ImportReport:
+    def import_facts(self, facts: list[Fact], actor: str = "kb-load", force: bool = False,
+                     optimize: bool = True) -> ImportReport:
         """Bring knowledge-file facts into the database without losing anything.
 
         New facts are added; facts last written by a load are updated when their file changed.
@@ -327,8 +329,8 @@ class Store:
                     report.updated.append(fact.id)
                 else:
                     report.conflicts.append(fact.id)
-            report.kept = [f.id for f in self.facts(status=None) if f.id not in incoming]
-        if report.added or report.updated:
+            report.kept = [fid for (fid,) in self.db.execute("SELECT id FROM facts ORDER BY id") if fid not in incoming]
+        if optimize and (report.added or report.updated):
             self.optimize()
         return report
 
@@ -348,6 +350,36 @@ class Store:
         b-tree per word instead of one per earlier write."""
         with self.db.atomic():
             self.db.execute("INSERT INTO facts_fts(facts_fts) VALUES('optimize')")
+
+    # -- words taught in the chat --------------------------------------------------------------
+
+    def words(self) -> dict[str, str]:
+        """Words moderators added: variant -> standard form ("" for a word with no topic)."""
+        return {r[0]: r[1] for r in self.db.execute("SELECT variant, standard FROM words ORDER BY variant")}
+
+    def add_word(self, variant: str, standard: str, actor: str) -> list[str]:
+        """Teach the analyzer a word, with its audit row, and re-index the facts that use it.
+
+        Returns the ids of the facts re-indexed.
+        """
+        now = utcnow()
+        with self.db.atomic():
+            before = self.words().get(variant)
+            self.db["words"].upsert({"variant": variant, "standard": standard, "added_by": actor, "added_at": now},
+                                    pk="variant")
+            self._audit(actor, "word:add", None, {"word": variant, "standard": before} if before is not None else None,
+                        {"word": variant, "standard": standard}, "", now)
+            self.analyzer.learn(self.words())
+            touched = [row[0] for row in self.db.execute(
+                "SELECT facts.id FROM facts_fts JOIN facts ON facts.num = facts_fts.rowid WHERE facts_fts MATCH ?",
+                [f'"{variant.split()[0]}"'])] if variant.split() and variant.split()[0].isalnum() else []
+            for fact_id in touched:
+                fact = self.get(fact_id)
+                if fact is not None:
+                    self.db["facts"].update(self._num(fact_id), self._search_columns(fact))
+            self.set_meta("lexicon", self._index_version)
+        self._writes += 1
+        return touched
 
     def integrity_ok(self) -> bool:
         """True when SQLite's integrity check and the FTS5 index check both pass."""

@@ -86,3 +86,40 @@ def test_statistics_median_answer_time(editorial):
     assert stats["median_hours_to_answer"] == pytest.approx(3, abs=0.01)
     assert stats["today"] == 2 and stats["answered_share"] == 0.5
     assert stats["top_terms"][0] == ("bsu", 2) and stats["open_questions"] == 0
+
+
+def test_a_moderator_teaches_a_chat_word_which_changes_matching_and_is_audited(editorial, service):
+    question = "zorblak ekstrem di NTT, kabupaten prioritas 2021 mana saja"
+    before = service.checker.check(question)
+    word, standard, _ = editorial.teach_word("zorblak = kemiskinan", 1)
+    assert (word, standard) == ("zorblak", "kemiskinan")
+    after = service.checker.check(question)
+    assert after.answered and after.matches[0].fact.id == "ntt-2021-kabupaten-prioritas"
+    assert "zorblak" not in after.terms and (not before.answered or before.terms != after.terms)
+    [row] = [r for r in service.store.audit_rows() if r["action"] == "word:add"]
+    assert row["actor"] == "mod:1" and "zorblak" in row["detail"]
+
+
+def test_a_word_taught_as_topicless_is_dropped_from_questions(editorial, service):
+    editorial.teach_word("kakaknya -", 1)
+    assert "kakaknya" not in service.checker.check("kakaknya BLK Kupang").terms
+
+
+def test_taught_words_survive_a_restart(editorial, service, db_path):
+    from bot.config import Settings
+    from bot.service import open_service
+
+    editorial.teach_word("zorblak = kemiskinan", 1)
+    again = open_service(Settings(db_path=db_path))
+    assert again.analyzer.normalizer.normalize("zorblak") == "kemiskinan"
+
+
+@pytest.mark.parametrize("text", ["zorblak", "= tidak", "bsu = bantuan", "x" * 50 + " = tidak"])
+def test_a_bad_or_reserved_word_is_refused(editorial, text):
+    with pytest.raises(UserError):
+        editorial.teach_word(text, 1)
+
+
+def test_only_moderators_teach_words(editorial):
+    with pytest.raises(UserError):
+        editorial.teach_word("zorblak = kemiskinan", 99)

@@ -247,3 +247,34 @@ async def test_nothing_identifying_is_stored(telegram):
     dump = json.dumps([list(telegram.service.store.db.query(f"SELECT * FROM {t}"))
                        for t in ("users", "query_log", "feedback", "questions", "deliveries")])
     assert "081234567890" not in dump and "budi" not in dump.lower() and "8080" not in dump
+
+
+async def test_an_english_message_gets_an_english_reply_until_a_language_is_chosen(telegram):
+    [reply] = await telegram.say("what were the priority districts for extreme poverty in NTT in 2021?")
+    assert reply["text"].startswith("<b>ℹ️ VERIFIED FACT</b>") and "East Manggarai" in reply["text"]
+    [menu] = await telegram.say("/bahasa")
+    await telegram.press("l:id", telegram.message_of(menu))
+    [again] = await telegram.say("what were the priority districts for extreme poverty in NTT in 2021?")
+    assert again["text"].startswith("<b>ℹ️ FAKTA TERVERIFIKASI</b>")
+
+
+async def test_a_question_no_fact_covers_gets_the_nearest_fact_labelled_and_the_queue(telegram):
+    [reply] = await telegram.say("berapa persen penduduk miskin NTT September 2023?")
+    assert reply["text"].startswith("🔎 Belum ada data terverifikasi untuk September 2023")
+    assert "19,96" in reply["text"]  # the nearest verified figure, March 2023
+    assert any(data == "q" for _, data in buttons(reply))  # it can still go to the moderators
+
+
+async def test_rated_claims_in_buttons_carry_their_verdict(telegram):
+    [reply] = await telegram.say("daftar kabupaten prioritas kemiskinan ekstrem NTT 2021 yang benar dan yang salah")
+    see_also = [label for label, data in buttons(reply) if data.startswith("f:")]
+    rated = [label for label in see_also if "Sumba Tengah, dan Sumba Tengah" in label or "keliru" in label.lower()]
+    assert all("MENYESATKAN" in label for label in rated)
+    [menu] = await telegram.say("/topik")
+    await telegram.press("t:hoaks", telegram.message_of(menu))
+    [edit] = telegram.api.calls_to("editMessageText")[-1:]
+    shown = [(label, telegram.service.store.get_by_number(int(data.split(":")[1])))
+             for label, data in buttons(edit) if data.startswith("f:")]
+    rated = [label for label, fact in shown if fact.verdict]
+    assert len(rated) >= 4
+    assert all(label.split(":")[0] in ("❌ HOAKS", "❌ SALAH", "🚫 PENIPUAN", "⚠️ MENYESATKAN") for label in rated)

@@ -325,3 +325,14 @@ async def test_moderator_commands_report_bad_arguments(newsroom):
     assert no_question["text"] == "Tidak ada pertanyaan terbuka nomor «99»."
     [help_text] = await newsroom.say("/mod", user_id=MODERATOR)
     assert "/tambah" in help_text["text"] and "/statistik" in help_text["text"]
+
+
+async def test_a_moderator_teaches_a_word_in_the_chat(newsroom):
+    [refused] = await newsroom.say("/kata zorblak = kemiskinan", user_id=CITIZEN)
+    assert "khusus moderator" in refused["text"]
+    [taught] = await newsroom.say("/kata zorblak = kemiskinan", user_id=MODERATOR)
+    assert "«zorblak»" in taught["text"] and "«kemiskinan»" in taught["text"]
+    [listed] = await newsroom.say("/kata", user_id=MODERATOR)
+    assert "zorblak = kemiskinan" in listed["text"]
+    [usage] = await newsroom.say("/kata zorblak", user_id=MODERATOR)
+    assert "Cara pakai" in usage["text"]

@@ -150,6 +150,26 @@ async def fact_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 @moderators_only()
+async def word_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/kata sonde = tidak: teaches the bot a chat word (/kata sih - : a word with no topic); /kata lists them."""
+    lang = lang_of(update, context)
+    editorial = editorial_of(context)
+    text = (update.effective_message.text or "").partition(" ")[2].strip()
+    if not text:
+        words = editorial.words()
+        lines = [messages.t("mod.words", lang)]
+        lines += [f"• {messages.escape(v)} = {messages.escape(s or '-')}" for v, s in words.items()]
+        if not words:
+            lines.append(messages.t("mod.words_empty", lang))
+        await send_html(update.effective_message, "\n".join(lines))
+        return
+    word, standard, touched = editorial.teach_word(text, update.effective_user.id)
+    key = "mod.word_added" if standard else "mod.word_function"
+    await send_html(update.effective_message,
+                    messages.escape(messages.t(key, lang, word=word, standard=standard, count=len(touched))))
+
+
+@moderators_only()
 async def history_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/riwayat <id>: every version, who made it, what changed."""
     lang = lang_of(update, context)
@@ -615,7 +635,7 @@ def add_handlers(application) -> None:
                            (["cabut"], retract_command), (["pulihkan"], restore_command),
                            (["usulan"], proposals_command), (["setujui"], approve_command),
                            (["tolak"], reject_command), (["antrian"], queue_command), (["jawab"], answer_command),
-                           (["abaikan"], dismiss_command), (["statistik"], stats_command)):
+                           (["abaikan"], dismiss_command), (["statistik"], stats_command), (["kata"], word_command)):
         application.add_handler(CommandHandler(names, handler))
 
 
