@@ -44,7 +44,9 @@ REGIONS = frozenset({"provinces", "districts"})  # counting places: a count of r
 # keywords (a lookup). A near miss is a misquote only in a check or a statement.
 QUESTION, CHECK, STATEMENT, LOOKUP = "question", "check", "statement", "lookup"
 # What a question asks for (see lexicon [questions]); "plan" and "outcome" tell a target from a result.
-ASKED = ("who", "howmany", "when", "where", "now", "rank", "why", "plan", "outcome", "contact")
+ASKED = ("who", "howmany", "when", "where", "now", "rank", "why", "plan", "outcome", "contact", "date")
+CLITICS = ("nya", "lah", "kah", "pun")  # "alamatnya", "benarkah": the word and its particle
+SHORT_ACRONYM = 4  # acronyms this short are written in capitals ("BSU"); longer ones capitalised ("Kemnaker")
 STATEMENT_MIN_WORDS = 6  # fewer informative words, without a question: keywords, not a statement
 # How specific a word is, from how common it is in Indonesian (Zipf frequency): a word as rare as
 # RARE_ZIPF or rarer counts fully; one as common as COMMON_ZIPF ("nama", "sekolah") counts MIN_SPECIFICITY.
@@ -111,6 +113,19 @@ def acronyms(text: str) -> frozenset[str]:
     return frozenset(w.lower() for w in _CAPITALS.findall(text))
 
 
+def raw_tags(sentence: str) -> frozenset[str]:
+    """The last word of a sentence as written, lower-cased ("… tahun 2030 ya?" -> {"ya"})."""
+    words = re.findall(r"\w+", sentence.lower())
+    return frozenset(words[-1:])
+
+
+def _without_clitic(token: str) -> str:
+    for clitic in CLITICS:
+        if token.endswith(clitic) and len(token) > len(clitic) + 2:
+            return token[: -len(clitic)]
+    return token
+
+
 def union(*qualifiers: Qualifiers) -> Qualifiers:
     """Everything any of several texts pins down."""
     return Qualifiers(
@@ -167,6 +182,7 @@ class FactTerms:
     correction: tuple[str, ...] = ()  # words of the statement that its claim lacks
     qualifiers: Qualifiers = field(default_factory=Qualifiers)
     people: bool = False  # names a person or a role (can answer "who")
+    named: bool = False  # names a person (can answer "who is the bupati", not only "who decided")
     urls: tuple[str, ...] = ()
     says: frozenset[str] = frozenset()  # what kinds of answer it holds: "reason", "rank", "plan"
 
@@ -199,8 +215,8 @@ def load_fact_terms(text: str | None) -> FactTerms:
                             frozenset(q["programmes"]), frozenset(q["roles"]),
                             tuple(Number(**n) for n in q["numbers"]))
     return FactTerms(tuple(tuple(k) for k in data["keywords"]), tuple(data["claim"]), tuple(data["lead"]),
-                     tuple(data["correction"]), qualifiers, data["people"], tuple(data["urls"]),
-                     frozenset(data.get("says", ())))
+                     tuple(data["correction"]), qualifiers, data["people"], data.get("named", False),
+                     tuple(data["urls"]), frozenset(data.get("says", ())))
 
 
 class Analyzer:
@@ -232,6 +248,9 @@ class Analyzer:
         for variant, canonical in lexicon.phrases.items():  # a role as written out: "wapres" -> "wakil presiden"
             if canonical in lexicon.roles and " " in variant:
                 self._display.setdefault(canonical, variant)
+        for word in lexicon.acronyms | lexicon.programmes:  # "bsu" -> "BSU", "prakerja" -> "Prakerja"
+            if " " not in word:
+                self._display.setdefault(word, word.upper() if len(word) <= SHORT_ACRONYM else word.capitalize())
         self._longest_unit = max((len(k) for k in self._units), default=1)
         self.stem = lru_cache(maxsize=65536)(self._stem)
         self.specificity = lru_cache(maxsize=65536)(self._specificity)
@@ -293,7 +312,7 @@ class Analyzer:
 
         "jawa timur" -> "jawatimur", so "Jawa Timur" is never matched word by word with "Sumba Timur";
         "kemiskinan ekstrem" -> "kemiskinanekstrem", so a question about extreme poverty is not answered
-        by a fact about poverty. (A fact is indexed by both its words and these tokens, so "sumba" or
+        by a fact about poverty; a clitic on the last word is dropped ("kemiskinan ekstremnya"). (A fact is indexed by both its words and these tokens, so "sumba" or
         "kemiskinan" alone still find it.) An ordinary word that is also a place name ("batu") is a
         place only after "kabupaten" or "kota".
         """
@@ -301,7 +320,10 @@ class Analyzer:
         i = 0
         while i < len(tokens):
             for size in range(min(self._longest_unit, len(tokens) - i), 0, -1):
-                key = self._units.get(tuple(tokens[i:i + size]))
+                words = tuple(tokens[i:i + size])
+                key = self._units.get(words)
+                if key is None and size > 1:  # "kemiskinan ekstremnya", "sumba timurnya"
+                    key = self._units.get((*words[:-1], _without_clitic(words[-1])))
                 if key is not None and (" ".join(tokens[i:i + size]) not in self.lexicon.ambiguous_places
                                         or (out and out[-1] in PLACE_PREFIXES)):
                     out.append(key)
@@ -442,7 +464,8 @@ class Analyzer:
             claim_words = set(claim_tokens) | {self.stem(t) for t in claim_tokens}
             correction = tuple(dict.fromkeys(
                 t for t in self._informative(statement_tokens) if t not in claim_words and self.stem(t) not in claim_words))
-        people = bool(qualifiers.roles) or any(t in self.lexicon.names for t in everything)
+        named = any(t in self.lexicon.names for t in everything)
+        people = named or bool(qualifiers.roles)
         says = set(kind for kind, words in (("reason", self.lexicon.asks.get("reasons", ())),
                                             ("rank", self.lexicon.asks.get("ranks", ())),
                                             ("plan", self.lexicon.asks.get("plan", ())))
@@ -451,9 +474,12 @@ class Analyzer:
             says.add("rank")  # "Inpres Nomor 4": answers "nomor berapa?"
         if _CONTACT.search(statement):
             says.add("contact")
+        if any(t.isdigit() and int(t) <= 31 and nxt in self.lexicon.months
+               for t, nxt in zip(statement_tokens, statement_tokens[1:])):
+            says.add("date")  # "17 Oktober 2021": answers "tanggal berapa?"
         keyword_anchors = tuple(a for a in (tuple(self._informative(k)) for k in keyword_tokens) if a)
         return FactTerms(keyword_anchors, tuple(self._informative(claim_tokens)), tuple(self._informative(first)),
-                         correction, qualifiers, people,
+                         correction, qualifiers, people, named,
                          tuple(dict.fromkeys(k for k in map(url_key, source_urls) if k)), frozenset(says))
 
     def _place_has_figure(self, tokens: list[str], number: Number) -> bool:
@@ -561,15 +587,19 @@ class Analyzer:
         asked = [t for i in kept if questions[i] for t in parts[i]] or tokens
         informative = [t for t in tokens if not self.is_function(t)]
         lex = self.lexicon
-        asks = set(kind for kind in ASKED if any(t in lex.asks.get(kind, ()) for t in asked))
+        forms = {t for token in asked for t in (token, _without_clitic(token))}
+        asks = set(kind for kind in ASKED if forms & lex.asks.get(kind, frozenset()))
         if self._asks_regions(asked):
             asks.add("regions")
         asks = frozenset(asks)
         check_words = lex.asks.get("check", frozenset())
         if any(self._asks_open(parts[i]) for i in kept if questions[i]):
             mode = QUESTION
-        elif any(t in check_words for i in kept if questions[i] for t in parts[i]):
-            mode = CHECK  # a yes/no check of a claim ("benarkah…", "… kan?"); a bare "…?" is a lookup
+        elif any(t in check_words for i in kept if questions[i] for t in parts[i]) or (
+                len(informative) >= STATEMENT_MIN_WORDS and any(
+                    raw_tags(split[i]) & lex.asks.get("tag", frozenset()) for i in kept if questions[i])):
+            # a yes/no check of a claim ("benarkah…", "… kan?", "… pada 2030 ya?"); a bare "…?" is a lookup
+            mode = CHECK
         elif not any(questions) and len(informative) >= STATEMENT_MIN_WORDS:
             mode = STATEMENT
         else:
@@ -596,11 +626,14 @@ class Analyzer:
 
     def _is_question(self, part: list[str], sentence: str) -> bool:
         lex = self.lexicon
-        return "?" in sentence or any(t in lex.asks.get("wh", ()) or t in lex.asks.get("check", ()) for t in part)
+        if "?" in sentence or any(t in lex.asks.get("wh", ()) or t in lex.asks.get("check", ()) for t in part):
+            return True
+        # "Mohon data …" asks; "Mohon dibagikan" (please share) is a plea, not a question.
+        return any(t in lex.asks.get("request", ()) for t in part) and self._matters(part)
 
     def _asks_open(self, part: list[str]) -> bool:
-        """An open question ("berapa…", "siapa…"), not a yes/no check ("apa benar…", "apakah…")."""
-        wh = self.lexicon.asks.get("wh", frozenset())
+        """An open question ("berapa…", "siapa…", "mohon data…"), not a yes/no check ("apa benar…")."""
+        wh = self.lexicon.asks.get("wh", frozenset()) | self.lexicon.asks.get("request", frozenset())
         check = self.lexicon.asks.get("check", frozenset())
         for i, token in enumerate(part):
             if token in wh:
@@ -641,12 +674,12 @@ class Analyzer:
         return units.get(head, noun) if head else noun
 
     def _asks_regions(self, tokens: list[str]) -> bool:
-        """A question for a list of places: "kabupaten mana saja", "which districts"."""
+        """A question for a list of places: "kabupaten mana saja", "kabupatennya apa aja", "which districts"."""
         regions = self.lexicon.asks.get("regions", frozenset())
+        listing = "mana" in tokens or any(a == "apa" and b in ("saja", "aja") for a, b in zip(tokens, tokens[1:]))
         for i, token in enumerate(tokens):
-            head = self._heads.get(token, token)
-            if head in regions and ((i + 1 < len(tokens) and tokens[i + 1] == "mana")
-                                    or (i and tokens[i - 1] in ("which", "what"))):
+            head = self._heads.get(token, _without_clitic(token))
+            if head in regions and (listing or (i and tokens[i - 1] in ("which", "what"))):
                 return True
         return False
 

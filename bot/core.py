@@ -16,7 +16,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot import match
-from bot.analysis import WEAK, Analyzer, Part, Qualifiers, Reading, Term, union
+from bot.analysis import FIGURE, WEAK, Analyzer, Part, Qualifiers, Reading, Term, union
 from bot.models import Answer, Fact, Match
 from bot.store import Hit, Store, Vocabulary
 
@@ -78,6 +78,10 @@ class Checker:
         self._months = sorted(months, key=months.__getitem__)  # canonical month names, January first
         # Concepts of several words ("kemiskinanekstrem") with their head word and its stem.
         self._concepts = {"".join(t): (t[0], analyzer.stem(t[0])) for t in analyzer.compound_tokens}
+        # Concepts that are a narrower measure than their head word ("kemiskinan ekstrem" of "kemiskinan").
+        self._measures = {c: h for c, (h, _) in self._concepts.items()
+                          if analyzer.lexicon.units.get(h) == FIGURE}
+        self._measured = {w for t in analyzer.query_terms(sorted(analyzer.lexicon.measures)) for w in (t.token, t.stem)}
 
     def check(self, text: str | None) -> Answer:
         """The best verified facts for `text`, or why there are none."""
@@ -118,7 +122,9 @@ class Checker:
         qualifiers = union(*(self.analyzer.qualifiers(list(p.tokens)) for p in parts)) if parts else Qualifiers()
         concepts = tuple((t.token, *self._concepts[t.token]) for t in terms if t.token in self._concepts)
         question = match.Query(tuple(terms), weights, reading, qualifiers, self._phrase_weights(vocabulary),
-                               concepts=concepts, all_concepts={c: h for c, (h, _) in self._concepts.items()},
+                               concepts=concepts, measures=self._measures,
+                               measured=tuple(t for t in self.analyzer.query_terms([*tokens, *merged])
+                                              if {t.token, t.stem} & self._measured),
                                unexplained=bool(neutral), within=self._within,
                                parts=tuple(frozenset(p.tokens) for p in parts) if len(parts) > 1 else (),
                                broader=self.analyzer.lexicon.broader, role_groups=self.analyzer.lexicon.role_groups)
@@ -356,6 +362,7 @@ class _PhraseWeights(dict):
         self._specificity = specificity
 
     def __missing__(self, token: str) -> float:
-        weight = self._specificity(token) * match.idf(self.vocabulary.doc_freq.get(token, 0), self.vocabulary.documents)
+        weight = self._specificity(token) * (match.idf(self.vocabulary.doc_freq.get(token, 0), self.vocabulary.documents)
+                                             if match.IDF_IN_COVERAGE else 1.0)
         self[token] = weight
         return weight

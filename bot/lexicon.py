@@ -33,7 +33,7 @@ FREQUENCY_FILE = "indonesian-frequency.txt"
 PHRASE_SECTIONS = ("acronyms", "places", "names", "compounds", "misspellings", "slang", "english", "numbers",
                    "synonyms")
 WORD_LISTS = ("stopwords", "weak", "smalltalk", "no_stem", "places", "roles", "programmes", "padding",
-              "intro", "first_person", "foreign")
+              "intro", "first_person", "foreign", "measures")
 COUNTRY = "indonesia"
 
 
@@ -65,6 +65,7 @@ class Lexicon:
     intro: frozenset[str] = frozenset()  # "guru", "asal": after "saya", a self-introduction
     first_person: frozenset[str] = frozenset()
     foreign: frozenset[str] = frozenset()  # other countries
+    measures: frozenset[str] = frozenset()  # what a figure measures ("kemiskinan", "stunting"): a count must be of it
     months: dict[str, int] = field(default_factory=dict)
     asks: dict[str, frozenset[str]] = field(default_factory=dict)  # question (and answer) words by kind
     units: dict[str, str] = field(default_factory=dict)  # counted noun -> what it counts ("orang" -> people)
@@ -77,6 +78,7 @@ class Lexicon:
     frequency: dict[str, float] = field(default_factory=dict)  # how common a word is (Zipf), when known
     english_frequency: dict[str, float] = field(default_factory=dict)  # the same for English words
     compounds: frozenset[str] = frozenset()  # concepts of several words matched as one ("kemiskinan ekstrem")
+    acronyms: frozenset[str] = frozenset()  # canonical short forms ("ntt", "bsu", "kemnaker")
 
     @classmethod
     def empty(cls) -> Lexicon:
@@ -116,6 +118,7 @@ def load_lexicon(folder: Path) -> Lexicon:
     protected: set[str] = set()
     place_words: set[str] = set()
     names: set[str] = set()
+    acronyms: set[str] = set()
     compounds: set[str] = set()
     for section in PHRASE_SECTIONS:
         for canonical, variants in data.get(section, {}).items():
@@ -134,6 +137,8 @@ def load_lexicon(folder: Path) -> Lexicon:
                 place_words.update(canonical.split())
             if section == "names":
                 names.update(canonical.split())
+            if section == "acronyms":
+                acronyms.add(canonical)
             if section == "compounds":
                 compounds.add(canonical)
     canon = set(phrases.values())
@@ -145,10 +150,10 @@ def load_lexicon(folder: Path) -> Lexicon:
     questions = data.get("questions", {})
     asks = {kind: frozenset(w.lower() for w in words) for kind, words in questions.items()}
     months: dict[str, int] = {}
-    for number, names in enumerate(data.get("months", {}).get("names", []), 1):
-        months[names[0]] = number
-        for variant in names[1:]:
-            phrases.setdefault(variant, names[0])  # "sept" -> september, unless the lexicon says otherwise
+    for number, spellings in enumerate(data.get("months", {}).get("names", []), 1):
+        months[spellings[0]] = number
+        for variant in spellings[1:]:
+            phrases.setdefault(variant, spellings[0])  # "sept" -> september, unless the lexicon says otherwise
     units = {w.lower(): kind for kind, nouns in data.get("units", {}).items() for w in nouns}
     role_groups = tuple(frozenset(g) for g in data.get("role_groups", {}).get("groups", []))
     broader = {k.lower(): tuple(w.lower() for w in v) for k, v in data.get("broader", {}).items()}
@@ -173,7 +178,8 @@ def load_lexicon(folder: Path) -> Lexicon:
     return Lexicon(phrases=phrases, protected=frozenset(protected), fingerprint=digest.hexdigest()[:16],
                    months=months, asks=asks, units=units, role_groups=role_groups, gazetteer=gazetteer,
                    ambiguous_places=ambiguous, english=frozenset(english_frequency), names=frozenset(names), broader=broader, frequency=frequency,
-                   english_frequency=english_frequency, compounds=frozenset(compounds), **lists)
+                   english_frequency=english_frequency, compounds=frozenset(compounds),
+                   acronyms=frozenset(acronyms), **lists)
 
 
 def _add_colloquial(path: Path, phrases: dict[str, str], reserved: set[str], digest: Any) -> set[str]:

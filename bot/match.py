@@ -45,6 +45,8 @@ WEAK_WEIGHT = 0.25  # "benar", "hoaks", "cek": intent words count a little
 # A word in most facts tells little about which fact is meant, but its absence still matters: a fact
 # without "kemiskinan ekstrem" does not answer a question about it, however common the words are here.
 IDF_FLOOR = 1.0
+IDF_IN_COVERAGE = True
+IDF_FLOOR_SHARE = 0.0
 CORRECTED_WEIGHT = 0.8  # a typo-corrected word is a little less certain than a typed one
 FACT_BETA = 0.7  # under 1: confidence leans to how much of the message the fact explains
 ANCHOR_ENOUGH = 0.5  # touching this share of a keyword phrase (or claim, or first sentence) is enough
@@ -58,9 +60,11 @@ PRIORS = {"high": 1.0, "medium-high": 0.98, "medium": 0.95, "low": 0.9}  # by ho
 # Ranking score = these shares of confidence, BM25 (relative to the best candidate) and phrase fit.
 CONFIDENCE_SHARE, BM25_SHARE, FIT_SHARE = 0.65, 0.2, 0.15
 # Gaps that, in a claim or check clearly about the fact, are misquotes rather than near misses.
-MISQUOTABLE = frozenset({"year", "month", "place", "number", "role"})
+MISQUOTABLE = frozenset({"year", "month", "place", "number", "role", "programme"})
 DETAILS = frozenset({"number", "role"})  # contradicted details: the lightest of corrections
+BLOCKING_COST, UNADDRESSED_COST, DETAIL_COST = 0.15, 0.1, 0.03  # score shares a correction costs in ranking
 FIGURE_UNITS = frozenset({"people", "households", "percent"})
+GENERIC = frozenset({"angka", "tingkat", "jumlah", "data", "persen", "persentase", "total", "berita", "info"})
 ANY = "any"
 
 
@@ -99,7 +103,8 @@ class Query:
     phrase_weights: dict[str, float]  # index terms' weights, for judging phrases of facts
     today: date = field(default_factory=date.today)
     concepts: tuple[tuple[str, str, str], ...] = ()  # (concept token, its head word, the head's stem)
-    all_concepts: dict[str, str] = field(default_factory=dict)  # every concept token -> its head word
+    measures: dict[str, str] = field(default_factory=dict)  # narrower measure -> its head ("kemiskinan")
+    measured: tuple[Term, ...] = ()  # what the figures asked measure ("kemiskinan", "stunting")
     parts: tuple[frozenset[str], ...] = ()  # the tokens of each sentence of the message
     unexplained: bool = False  # the message has words nobody knows (a name, slang): maybe its topic
     within: dict[str, frozenset[str]] = field(default_factory=dict)  # place key -> places containing it
@@ -123,7 +128,10 @@ def term_weight(term: Term, doc_freq: int, documents: int, corrected: bool = Fal
     A word the knowledge base has never seen (a real word, since slang and typos are dropped before)
     weighs as much as its rarest word: it counts against an answer without outweighing everything.
     """
-    weight = max(idf(max(doc_freq, 1), documents), IDF_FLOOR)
+    # A floor relative to the rarest possible word keeps the balance between common and rare words
+    # the same in a small base and a large one: a word in most facts here still counts when missing.
+    floor = max(IDF_FLOOR, IDF_FLOOR_SHARE * idf(0, documents))
+    weight = max(idf(max(doc_freq, 1), documents), floor) if IDF_IN_COVERAGE else 1.0
     if term.kind == WEAK:
         weight *= WEAK_WEIGHT
     if corrected:
@@ -174,10 +182,11 @@ def relevant(matched: Sequence[Term], terms: Sequence[Term], unexplained: bool =
     It must share a topic word. Places and numbers narrow a topic but are not one: a fact that
     shares only those with a message about something else ("jumlah penduduk kupang 2024") does not
     answer it, though it does answer a message that is nothing but places ("teluk bintuni"); not
-    when the message also has a word nobody knows ("Pilkada NTT"), which may well be its topic.
+    when the message also has a word nobody knows ("Pilkada NTT"), which may well be its topic, nor
+    when all it shares besides is a word like "angka" ("angka stunting di TTS").
     """
     if any(t.kind == CONTENT for t in matched):
-        return True
+        return not unexplained or any(t.kind == CONTENT and t.token not in GENERIC for t in matched)
     return (any(t.kind == QUALIFIER for t in matched) and not any(t.kind == CONTENT for t in terms)
             and not unexplained)
 
@@ -212,10 +221,8 @@ def period_gaps(asked: Qualifiers, covered: Qualifiers, fact: Fact, months: Sequ
         named_months = {months[int(fact.as_of[5:7]) - 1]}
     if asked.years and years and not asked.years & years:  # "2022 vs 2021": one of them will do
         gaps.append(Gap("year", tuple(sorted(asked.years)), tuple(sorted(years - asked.years))))
-    if asked.months and named_months:
-        missing = sorted(asked.months - named_months)
-        if missing:
-            gaps.append(Gap("month", tuple(missing), tuple(sorted(named_months - asked.months))))
+    if asked.months and named_months and not asked.months & named_months:  # "naik dari Maret?" likewise
+        gaps.append(Gap("month", tuple(sorted(asked.months)), tuple(sorted(named_months))))
     return gaps
 
 
@@ -263,8 +270,9 @@ def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool) -> list[
     if "now" in asks and not echoed and not is_current(fact, query.today):
         gaps.append(Gap("now", (), (fact.as_of,)))
     roles = asked.roles - {r for group in query.role_groups if group & terms.qualifiers.roles for r in group}
-    if "who" in asks and (not terms.people or (roles and not roles & _with_broader(terms, query))):
-        gaps.append(Gap("who", tuple(sorted(roles))))  # (a role the fact contradicts is a false detail)
+    if "who" in asks and (not terms.people or (roles and not (terms.named and roles & _with_broader(terms, query)))):
+        # "siapa bupati…" needs the role and a name; a role the fact contradicts is a false detail
+        gaps.append(Gap("who", tuple(sorted(roles))))
     if "howmany" in asks and not has_count(terms.qualifiers.numbers, reading.counted, asked, query.within,
                                            terms.qualifiers.places):
         gaps.append(Gap("howmany", tuple(sorted(reading.counted))))
@@ -276,6 +284,8 @@ def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool) -> list[
         gaps.append(Gap("plan"))
     if "contact" in asks and "contact" not in terms.says:
         gaps.append(Gap("contact"))
+    if "date" in asks and "date" not in terms.says:
+        gaps.append(Gap("date"))
     if "regions" in asks and len(terms.qualifiers.places - {COUNTRY}) < 2:
         gaps.append(Gap("regions"))  # "kabupaten mana saja?" asks for a list of places
     if asked.years and fact.as_of and "plan" not in asks:
@@ -382,10 +392,13 @@ class Judgement:
     narrower: int = 0  # concepts narrower than the message asks ("kemiskinan ekstrem" for "kemiskinan")
 
     @property
-    def corrections(self) -> tuple[int, int]:
-        """How much of the message the fact must correct: period, place or kind first, then figures."""
+    def standing(self) -> float:
+        """The score, less what the fact must correct in the message to answer it."""
         differences = self.match.differences
-        return sum(1 for g in differences if g.kind not in DETAILS), sum(1 for g in differences if g.kind in DETAILS)
+        blocking = sum(1 for g in differences if g.kind not in DETAILS)
+        details = len(differences) - blocking
+        return self.match.score * (1 - BLOCKING_COST * blocking - UNADDRESSED_COST * (self.unaddressed + self.narrower)
+                                   - DETAIL_COST * details)
 
 
 def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] = ()) -> list[Judgement]:
@@ -406,7 +419,7 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
         fact = candidate.fact
         matched = [t for t in terms if _contains(profile, t)]
         if not candidate.linked and (not relevant(matched, terms, query.unexplained)
-                                     or _hopeless(terms, matched, weights, long_message)):
+                                     or _hopeless(terms, matched, weights, long_message, query.parts)):
             continue
         covered = profile.terms.qualifiers
         asked = query.qualifiers
@@ -424,8 +437,21 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
                 t.kind != WEAK and t.token in profile.correction for t in terms)
         echoed = bool(fact.verdict) and echo >= CLAIM_ECHOED and not states_correction
         conflicts += concept_gaps(query.concepts, profile)
+        # A fact about a narrower concept than the one asked ("kemiskinan ekstrem" for "kemiskinan").
+        narrower = [(concept, head) for concept, head in query.measures.items()
+                    if concept in profile.words and head in query_tokens and concept not in query_tokens]
+        if "howmany" in reading.asks and any(not _contains(profile, t) for t in query.measured):
+            # "Berapa angka stunting?" needs a figure of stunting, not any figure of the place and year.
+            conflicts.append(Gap("howmany", tuple(sorted(reading.counted))))
+        if narrower and _asks_figure(reading, asked, covered):
+            # Its figures are of another quantity: the rate of extreme poverty is no poverty rate.
+            conflicts += [Gap("broader", (head,), (concept,)) for concept, head in narrower]
         if reading.mode != STATEMENT:
             conflicts += kind_gaps(query, profile.terms, fact, echoed)
+        elif "now" in reading.asks and not echoed and not is_current(fact, query.today):
+            # A forward about the present or the future ("mulai bulan depan …") is not confirmed by an
+            # old fact, unless it repeats a rated claim (scams say "daftar sekarang").
+            conflicts.append(Gap("now", (), (fact.as_of,)))
 
         excused = {tok for gap in conflicts + contradictions for tok in _gap_tokens(gap, asked)}
         coverage = _coverage(terms, matched, weights, excused, query.parts)
@@ -442,7 +468,7 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
         # A wrong year is a misquote, unless the message speaks of another, later instance ("rakor
         # berikutnya … 2025"): then it is about something no fact covers yet.
         later = ("now" in reading.asks and any(g.kind in ("year", "month") for g in conflicts)) or \
-            _asks_later(conflicts, covered, profile.terms)
+            _asks_later(conflicts, profile.terms)
         misquote = claims_something and identity and not later and all(g.kind in MISQUOTABLE for g in conflicts)
         # A contradicted detail does not count against the fact that corrects it when the message
         # clearly refers to that fact; otherwise it counts like any word the fact lacks. (With a
@@ -478,34 +504,38 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
         match = Match(fact, round(score, 4), round(confidence, 4), shown,
                       gaps=tuple(conflicts) if not answers else (), differences=differences)
         unaddressed = sum(1 for n in asked.numbers if n.unit and not any(c.unit == n.unit for c in covered.numbers))
-        # A fact about a narrower concept than the one asked ("kemiskinan ekstrem" for "kemiskinan").
-        narrower = sum(1 for concept, head in query.all_concepts.items()
-                       if concept in profile.words and head in query_tokens and concept not in query_tokens)
         judgements.append(Judgement(match, answers, confident and not answers, echoed, unaddressed, covered,
-                                    narrower))
-    # Answers first: a repeated rated claim; then those needing fewer corrections of period or place,
-    # leaving fewer stated figures unaddressed, and fewer contradicted figures; then by score.
-    judgements.sort(key=lambda j: (not j.answers, not j.nearest, not (j.answers and j.echoed), j.corrections[0],
-                                   j.unaddressed, j.corrections[1], -j.match.score, j.match.fact.id))
+                                    len(narrower)))
+    # Answers first, a repeated rated claim leading; then by score, less what the fact must correct (a
+    # period or place most, a stated figure it gives nothing on, then a contradicted figure or role).
+    judgements.sort(key=lambda j: (not j.answers, not j.nearest, not (j.answers and j.echoed), -j.standing,
+                                   j.match.fact.id))
     return judgements
 
 
-def _asks_later(conflicts: Sequence[Gap], covered: Qualifiers, terms: FactTerms) -> bool:
+def _asks_figure(reading: Reading, asked: Qualifiers, covered: Qualifiers) -> bool:
+    """The message asks for a figure or states one that the fact does not give word for word."""
+    given = {n.token for n in covered.numbers}
+    return "howmany" in reading.asks or any(n.unit and n.token not in given for n in asked.numbers)
+
+
+def _asks_later(conflicts: Sequence[Gap], terms: FactTerms) -> bool:
     """A year after every year a fact's figures are for: a newer period, not a misquote of this one.
     (A plan or target is different: "the target is 2030" misquotes "the target is 2024".)"""
     years = [g for g in conflicts if g.kind == "year"]
-    return bool(years) and "plan" not in terms.says and bool(covered.years) and \
-        all(y > max(covered.years) for g in years for y in g.said)
+    return bool(years) and "plan" not in terms.says and all(
+        g.verified and y > max(g.verified) for g in years for y in g.said)
 
 
-def _hopeless(terms: Sequence[Term], matched: Sequence[Term], weights: dict[str, float], long_message: bool) -> bool:
-    """True when a fact cannot reach the threshold even if every excusable word were excused and its
-    key content fully touched: it is not weighed further (a cheap bound for the hot path)."""
+def _hopeless(terms: Sequence[Term], matched: Sequence[Term], weights: dict[str, float], long_message: bool,
+              parts: Sequence[frozenset[str]]) -> bool:
+    """True when a fact cannot reach the threshold even if every place and number it lacks were excused
+    and its key content fully touched: it is not weighed further (a cheap bound for the hot path)."""
     if long_message:
         return False  # a long forward may still repeat a claim or a keyword phrase
-    total = sum(weights[t.token] for t in terms if t.kind != QUALIFIER) or 1.0
-    best = min(1.0, sum(weights[t.token] for t in matched) / total)
-    return combine(best, ANCHOR_ENOUGH) < ANSWER_THRESHOLD
+    found = {t.token for t in matched}
+    excusable = {t.token for t in terms if t.kind == QUALIFIER and t.token not in found}
+    return combine(_coverage(terms, matched, weights, excusable, parts), ANCHOR_ENOUGH) < ANSWER_THRESHOLD
 
 
 def _coverage(terms: Sequence[Term], matched: Sequence[Term], weights: dict[str, float], excused: set[str],

@@ -24,7 +24,7 @@ from bot.models import Fact, Source
 ORIGIN_FILE = "file"
 ORIGIN_BOT = "bot"
 BM25_WEIGHTS = (1.0, 2.0, 0.6)  # search_text, search_keywords, search_stems
-ANALYSIS_VERSION = "2"
+ANALYSIS_VERSION = "3"
 FACT_CACHE = 8192  # facts kept parsed in memory  # bump when the analyzer's output for facts changes: every fact is reindexed
 
 

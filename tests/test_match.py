@@ -122,6 +122,43 @@ def test_who_needs_a_person_in_the_role_asked(seeded_service):
         "rakor-kemiskinan-ekstrem-kupang-2021"
 
 
+def test_who_is_answered_by_the_fact_naming_the_person(seeded_service):
+    # The lexicon's [names] make a fact able to say who held a role, not only that the role was there.
+    assert top(seeded_service, "siapa nama menteri tenaga kerja yang mendampingi wapres ke Kupang?") == \
+        "rakor-kemiskinan-ekstrem-kupang-2021"
+
+
+def test_a_figure_asked_needs_a_figure_of_that_measure(seeded_service):
+    # Same place and year, a percentage in the fact, but of extreme poverty, not of stunting.
+    answer = check(seeded_service, "berapa persen angka stunting di TTS tahun 2023?")
+    assert not answer.answered
+
+
+def test_a_figure_of_a_narrower_measure_does_not_answer_the_broader_one(seeded_service):
+    # The base holds Sumba Tengah's rate of extreme poverty for 2022, not its poverty rate.
+    answer = check(seeded_service, "tingkat kemiskinan di Sumba Tengah tahun 2022 berapa persen?")
+    assert not answer.answered
+    assert any(g.kind == "broader" for m in answer.matches for g in m.gaps)
+    assert top(seeded_service, "tingkat kemiskinan ekstrem di Sumba Tengah tahun 2022 berapa persen?") == \
+        "kemiskinan-ekstrem-ntt-2022-2023"
+
+
+def test_a_month_compared_with_another_is_covered_by_either(seeded_service):
+    assert top(seeded_service, "persentase kemiskinan NTT September 2022 berapa, naik dari Maret 2022?") == \
+        "kemiskinan-ntt-september-2022"
+
+
+def test_a_clitic_does_not_split_a_concept(analyzer):
+    assert "kemiskinanekstrem" in analyzer.merge(analyzer.tokens("kemiskinan ekstremnya"))
+
+
+def test_a_year_after_everything_a_fact_reports_is_not_a_misquote_of_it(seeded_service):
+    # The TKM fact names no year (its date says 2021): a 2025 forward is about something newer.
+    answer = check(seeded_service, "Bantuan modal TKM Kemnaker Rp 40 juta per kelompok tahun 2025 sudah cair")
+    assert all(m.fact.id != "perluasan-kesempatan-kerja-tkm-tks-padat-karya" for m in answer.matches
+               if answer.kind == "fact")
+
+
 def test_another_numbered_wave_is_another_thing(seeded_service):
     assert not check(seeded_service, "pendaftaran kartu prakerja gelombang 70 kapan dibuka?").answered
 
@@ -190,6 +227,18 @@ def test_a_self_introduction_does_not_qualify_the_question(seeded_service):
     text = ("Selamat pagi Bapak/Ibu. Saya Yohana, guru SD di Kalabahi, Alor. "
             "Mohon info, kabupaten mana saja yang jadi prioritas kemiskinan ekstrem di NTT tahun 2021? Terima kasih.")
     assert top(seeded_service, text) == "ntt-2021-kabupaten-prioritas"
+
+
+def test_a_claim_ending_in_ya_is_checked_and_its_wrong_year_corrected(seeded_service):
+    answer = check(seeded_service, "Wapres menargetkan kemiskinan ekstrem di NTT nol persen pada tahun 2030 ya?")
+    assert answer.answered and answer.matches[0].fact.id == "target-nol-persen-kemiskinan-ekstrem-2024"
+    assert [(g.kind, g.said) for g in answer.matches[0].differences] == [("year", ("2030",))]
+
+
+def test_a_wrong_programme_in_a_claim_is_named_and_corrected(seeded_service):
+    answer = check(seeded_service, "Dua intervensi Kemnaker untuk kemiskinan ekstrem di NTT itu BSU dan Kartu Prakerja, kan?")
+    assert answer.answered and answer.matches[0].fact.id == "kemnaker-dua-intervensi-ntt"
+    assert any(g.kind == "programme" and "BSU" in g.said for g in answer.matches[0].differences)
 
 
 # -- newest first, links, numbers in words, language ------------------------------------------------
