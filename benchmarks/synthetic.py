@@ -20,8 +20,9 @@ from bot.knowledge import bundled_knowledge_dir
 from bot.lexicon import load_lexicon
 from bot.models import VERDICTS, Fact, Source
 
-PROGRAMMES = ["PKH", "BPNT", "BLT Dana Desa", "KIP Kuliah", "BPJS Kesehatan", "Kartu Sembako", "Program Indonesia Pintar",
-              "KUR", "Bantuan Pangan", "subsidi pupuk", "BSU", "Kartu Prakerja", "bansos beras", "PIP"]
+PROGRAMMES = ["PKH", "BPNT", "BLT Dana Desa", "KIP Kuliah", "BPJS Kesehatan", "Kartu Sembako",
+              "Program Indonesia Pintar", "KUR", "Bantuan Pangan", "subsidi pupuk", "BSU", "Kartu Prakerja",
+              "bansos beras", "PIP"]
 SUBJECTS = ["Pemerintah kabupaten", "Dinas Sosial", "Kementerian Sosial", "BPS", "Pemerintah provinsi", "DPRD",
             "Dinas Kesehatan", "Dinas Pendidikan", "Badan Pangan Nasional", "Kementerian Desa", "Polres", "BMKG"]
 VERBS = ["menyalurkan", "mencatat", "mengumumkan", "membagikan", "menargetkan", "melaporkan", "menambah",

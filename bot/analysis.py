@@ -312,9 +312,9 @@ class Analyzer:
 
         "jawa timur" -> "jawatimur", so "Jawa Timur" is never matched word by word with "Sumba Timur";
         "kemiskinan ekstrem" -> "kemiskinanekstrem", so a question about extreme poverty is not answered
-        by a fact about poverty; a clitic on the last word is dropped ("kemiskinan ekstremnya"). (A fact is indexed by both its words and these tokens, so "sumba" or
-        "kemiskinan" alone still find it.) An ordinary word that is also a place name ("batu") is a
-        place only after "kabupaten" or "kota".
+        by a fact about poverty; a clitic on the last word is dropped ("kemiskinan ekstremnya"). (A fact
+        is indexed by both its words and these tokens, so "sumba" or "kemiskinan" alone still find it.)
+        An ordinary word that is also a place name ("batu") is a place only after "kabupaten" or "kota".
         """
         out: list[str] = []
         i = 0
@@ -392,6 +392,10 @@ class Analyzer:
         """True for words with no topic of their own: stopwords, greetings."""
         return token in self.lexicon.stopwords or token in self.lexicon.smalltalk
 
+    def is_topical(self, token: str) -> bool:
+        """True for a word that says what a question is about (not "hari", "tahun", "berapa")."""
+        return not self.is_function(token) and token not in self._weak
+
     def query_terms(self, tokens: list[str]) -> list[Term]:
         """The terms of a message worth matching: stopwords, greetings and duplicates dropped."""
         seen: set[str] = set()
@@ -462,20 +466,20 @@ class Analyzer:
         correction: tuple[str, ...] = ()
         if claim_tokens:
             claim_words = set(claim_tokens) | {self.stem(t) for t in claim_tokens}
-            correction = tuple(dict.fromkeys(
-                t for t in self._informative(statement_tokens) if t not in claim_words and self.stem(t) not in claim_words))
+            correction = tuple(dict.fromkeys(t for t in self._informative(statement_tokens)
+                                             if t not in claim_words and self.stem(t) not in claim_words))
         named = any(t in self.lexicon.names for t in everything)
         people = named or bool(qualifiers.roles)
         says = set(kind for kind, words in (("reason", self.lexicon.asks.get("reasons", ())),
                                             ("rank", self.lexicon.asks.get("ranks", ())),
                                             ("plan", self.lexicon.asks.get("plan", ())))
                    if any(t in words or self.stem(t) in words for t in statement_tokens))
-        if any(t == "nomor" and nxt.isdigit() for t, nxt in zip(statement_tokens, statement_tokens[1:])):
+        if any(t == "nomor" and nxt.isdigit() for t, nxt in zip(statement_tokens, statement_tokens[1:], strict=False)):
             says.add("rank")  # "Inpres Nomor 4": answers "nomor berapa?"
         if _CONTACT.search(statement):
             says.add("contact")
         if any(t.isdigit() and int(t) <= 31 and nxt in self.lexicon.months
-               for t, nxt in zip(statement_tokens, statement_tokens[1:])):
+               for t, nxt in zip(statement_tokens, statement_tokens[1:], strict=False)):
             says.add("date")  # "17 Oktober 2021": answers "tanggal berapa?"
         keyword_anchors = tuple(a for a in (tuple(self._informative(k)) for k in keyword_tokens) if a)
         return FactTerms(keyword_anchors, tuple(self._informative(claim_tokens)), tuple(self._informative(first)),
@@ -519,7 +523,8 @@ class Analyzer:
     def _counts_something(self, tokens: list[str], i: int) -> bool:
         """A four-digit number followed by what it counts ("2127 blk") is a count, not a year."""
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
-        return bool(after) and not self.is_function(after) and (after in self.lexicon.units or after in self.lexicon.programmes)
+        return bool(after) and not self.is_function(after) and (
+            after in self.lexicon.units or after in self.lexicon.programmes)
 
     def numbers(self, tokens: list[str], clauses: list[list[str]] | None = None) -> list[Number]:
         """Numbers with their unit: "21d51 persen", "rp 600000", "1d14 juta penduduk", "54 blk".
@@ -588,10 +593,10 @@ class Analyzer:
         informative = [t for t in tokens if not self.is_function(t)]
         lex = self.lexicon
         forms = {t for token in asked for t in (token, _without_clitic(token))}
-        asks = set(kind for kind in ASKED if forms & lex.asks.get(kind, frozenset()))
+        kinds = {kind for kind in ASKED if forms & lex.asks.get(kind, frozenset())}
         if self._asks_regions(asked):
-            asks.add("regions")
-        asks = frozenset(asks)
+            kinds.add("regions")
+        asks = frozenset(kinds)
         check_words = lex.asks.get("check", frozenset())
         if any(self._asks_open(parts[i]) for i in kept if questions[i]):
             mode = QUESTION
@@ -676,7 +681,8 @@ class Analyzer:
     def _asks_regions(self, tokens: list[str]) -> bool:
         """A question for a list of places: "kabupaten mana saja", "kabupatennya apa aja", "which districts"."""
         regions = self.lexicon.asks.get("regions", frozenset())
-        listing = "mana" in tokens or any(a == "apa" and b in ("saja", "aja") for a, b in zip(tokens, tokens[1:]))
+        listing = "mana" in tokens or any(a == "apa" and b in ("saja", "aja")
+                                          for a, b in zip(tokens, tokens[1:], strict=False))
         for i, token in enumerate(tokens):
             head = self._heads.get(token, _without_clitic(token))
             if head in regions and (listing or (i and tokens[i - 1] in ("which", "what"))):

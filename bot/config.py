@@ -6,6 +6,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_data_dir
 
@@ -37,6 +38,8 @@ class Settings:
     webhook_port: int = 8443
     webhook_secret: str = ""
     allowed_networks: str = ""  # CIDRs source URLs may point into despite being private (tests: 127.0.0.0/8)
+    timezone: str = "Asia/Makassar"  # the newsroom's clock (NTT: WITA, UTC+8) for times shown to moderators
+    draft_timeout: float = 30 * 60  # seconds of silence after which a /tambah or /ubah conversation pauses
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -54,6 +57,15 @@ class Settings:
             port = int(env.get("CEKFAKTA_WEBHOOK_PORT", "8443"))
         except ValueError as e:
             raise ConfigError(f"not a number: {e}") from None
+        zone = env.get("CEKFAKTA_TIMEZONE", "").strip() or "Asia/Makassar"
+        try:
+            ZoneInfo(zone)
+        except (ValueError, ZoneInfoNotFoundError):
+            raise ConfigError(f"CEKFAKTA_TIMEZONE: unknown time zone {zone!r} (e.g. Asia/Makassar)") from None
+        try:
+            draft_minutes = float(env.get("CEKFAKTA_DRAFT_TIMEOUT_MINUTES", "30"))
+        except ValueError:
+            raise ConfigError("CEKFAKTA_DRAFT_TIMEOUT_MINUTES must be a number of minutes") from None
         knowledge = env.get("CEKFAKTA_KNOWLEDGE", "").strip()
         try:
             from bot.remote import parse_networks
@@ -75,6 +87,8 @@ class Settings:
             webhook_port=port,
             webhook_secret=env.get("CEKFAKTA_WEBHOOK_SECRET", ""),
             allowed_networks=env.get("CEKFAKTA_ALLOWED_NETWORKS", "").strip(),
+            timezone=zone,
+            draft_timeout=max(draft_minutes, 1) * 60,
         )
 
     def check_token(self) -> None:

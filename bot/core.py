@@ -17,7 +17,7 @@ from rapidfuzz.distance import OSA
 
 from bot import match
 from bot.analysis import FIGURE, WEAK, Analyzer, Part, Qualifiers, Reading, Term, union
-from bot.models import Answer, Fact, Match
+from bot.models import Answer, Match
 from bot.store import Hit, Store, Vocabulary
 
 MAX_QUERY_CHARS = 4096  # Telegram's message limit; longer input is cut, not refused
@@ -362,7 +362,8 @@ class _PhraseWeights(dict):
         self._specificity = specificity
 
     def __missing__(self, token: str) -> float:
-        weight = self._specificity(token) * (match.idf(self.vocabulary.doc_freq.get(token, 0), self.vocabulary.documents)
-                                             if match.IDF_IN_COVERAGE else 1.0)
+        idf = match.idf(self.vocabulary.doc_freq.get(token, 0), self.vocabulary.documents) \
+            if match.IDF_IN_COVERAGE else 1.0
+        weight = self._specificity(token) * idf
         self[token] = weight
         return weight

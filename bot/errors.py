@@ -10,10 +10,16 @@ class UserError(Exception):
         self.values = values
 
     def message(self, lang: str = "id") -> str:
-        """The message in `lang`."""
-        from bot.messages import t
+        """The message in `lang`, as plain text."""
+        from bot.messages import html_to_text, t_html
 
-        return t(self.key, lang, **self.values)
+        return html_to_text(t_html(self.key, lang, **self.values))
+
+    def html(self, lang: str = "id") -> str:
+        """The message in `lang`, as HTML for a chat (its values escaped)."""
+        from bot.messages import t_html
+
+        return t_html(self.key, lang, **self.values)
 
     def __str__(self) -> str:
         return self.message("en")

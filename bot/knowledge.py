@@ -25,7 +25,7 @@ import tomli_w
 
 from bot.errors import KnowledgeError
 from bot.lexicon import line_of, read_toml
-from bot.models import CONFIDENCES, FACT_FIELDS, STATUSES, VERDICTS, Fact
+from bot.models import CONFIDENCES, FACT_FIELDS, STATUSES, TEXT_FIELDS, VERDICTS, Fact
 
 FACTS_DIR = "facts"
 TOPICS_FILE = "topics.toml"
@@ -72,7 +72,7 @@ def fact_problems(data: dict[str, Any], topics: dict[str, dict[str, str]]) -> li
         if not data.get(key):
             problems.append((key, f"missing {key!r}"))
     for key in FACT_FIELDS:
-        if key in ("keywords", "sources") or key not in data:
+        if key in ("keywords", "sources", "stale_en") or key not in data:
             continue
         if not isinstance(data[key], str):
             problems.append((key, f"{key!r} must be text"))
@@ -96,6 +96,9 @@ def fact_problems(data: dict[str, Any], topics: dict[str, dict[str, str]]) -> li
     keywords = data.get("keywords", [])
     if not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip() for k in keywords):
         problems.append(("keywords", "keywords must be a list of non-empty texts"))
+    stale = data.get("stale_en", [])
+    if not isinstance(stale, list) or not set(stale) <= set(TEXT_FIELDS):
+        problems.append(("stale_en", f"stale_en lists texts among {', '.join(TEXT_FIELDS)}"))
     sources = data["sources"]
     if not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources):
         return problems + [("sources", "sources must be a list of tables")]

@@ -177,7 +177,8 @@ def load_lexicon(folder: Path) -> Lexicon:
     lists = {**lists, "stopwords": frozenset(stopwords), "places": places}
     return Lexicon(phrases=phrases, protected=frozenset(protected), fingerprint=digest.hexdigest()[:16],
                    months=months, asks=asks, units=units, role_groups=role_groups, gazetteer=gazetteer,
-                   ambiguous_places=ambiguous, english=frozenset(english_frequency), names=frozenset(names), broader=broader, frequency=frequency,
+                   ambiguous_places=ambiguous, english=frozenset(english_frequency), names=frozenset(names),
+                   broader=broader, frequency=frequency,
                    english_frequency=english_frequency, compounds=frozenset(compounds),
                    acronyms=frozenset(acronyms), **lists)
 
@@ -213,7 +214,8 @@ def _load_places(path: Path, digest: Any) -> tuple[tuple[PlaceName, ...], frozen
     data, text = read_toml(path)
     digest.update(text.encode())
     provinces = {code: p["name"] for code, p in data.get("provinces", {}).items()}
-    places = [PlaceName(p["name"], "province", "", tuple(p.get("aliases", ()))) for p in data.get("provinces", {}).values()]
+    places = [PlaceName(p["name"], "province", "", tuple(p.get("aliases", ())))
+              for p in data.get("provinces", {}).values()]
     for code, regency in data.get("regencies", {}).items():
         province = provinces.get(str(regency.get("province", "")))
         if province is None:

@@ -23,8 +23,20 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from bot.analysis import (
-    CHECK, CONTENT, FIGURE, LABEL, QUALIFIER, REGIONS, STATEMENT, TIME, WEAK, FactTerms, Number, Qualifiers,
-    Reading, Term,
+    CHECK,
+    CONTENT,
+    FIGURE,
+    LABEL,
+    QUALIFIER,
+    REGIONS,
+    STATEMENT,
+    TIME,
+    WEAK,
+    FactTerms,
+    Number,
+    Qualifiers,
+    Reading,
+    Term,
 )
 from bot.lexicon import COUNTRY
 from bot.models import Fact, Gap, Match
@@ -182,11 +194,14 @@ def relevant(matched: Sequence[Term], terms: Sequence[Term], unexplained: bool =
     It must share a topic word. Places and numbers narrow a topic but are not one: a fact that
     shares only those with a message about something else ("jumlah penduduk kupang 2024") does not
     answer it, though it does answer a message that is nothing but places ("teluk bintuni"); not
-    when the message also has a word nobody knows ("Pilkada NTT"), which may well be its topic, nor
-    when all it shares besides is a word like "angka" ("angka stunting di TTS").
+    when the message also has a word nobody knows ("Pilkada NTT"), which may well be its topic. A word
+    like "angka" or "persen" is a topic only with the place or figure it is about ("Manggarai Timur
+    15,43 persen"), not alone ("%") nor beside an unknown word ("angka stunting di TTS").
     """
+    if any(t.kind == CONTENT and t.token not in GENERIC for t in matched):
+        return True
     if any(t.kind == CONTENT for t in matched):
-        return not unexplained or any(t.kind == CONTENT and t.token not in GENERIC for t in matched)
+        return not unexplained and any(t.kind == QUALIFIER for t in matched)
     return (any(t.kind == QUALIFIER for t in matched) and not any(t.kind == CONTENT for t in terms)
             and not unexplained)
 

@@ -197,16 +197,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "<b>Perintah moderator</b>\n"
               "/tambah fakta baru (langkah demi langkah) • /batal batalkan\n"
               "/fakta &lt;id&gt; lihat • /ubah &lt;id&gt; ubah satu bagian • /riwayat &lt;id&gt; riwayat\n"
-              "/cabut &lt;id&gt; &lt;alasan&gt; • /pulihkan &lt;id&gt;\n"
-              "/usulan • /setujui &lt;no&gt; • /tolak &lt;no&gt; &lt;alasan&gt;\n"
+              "/cabut &lt;id&gt; &lt;alasan&gt; • /pulihkan &lt;id&gt; • /lanjut lanjutkan draf\n"
+              "/usulan • /usulan &lt;no&gt; lihat perubahannya • /setujui &lt;no&gt; • /tolak &lt;no&gt; &lt;alasan&gt;\n"
               "/antrian • /jawab &lt;no_pertanyaan&gt; &lt;id_fakta&gt; • /abaikan &lt;no_pertanyaan&gt;\n"
               "/statistik • /kata &lt;kata&gt; = &lt;baku&gt; ajarkan kata obrolan\n"
               "Pemilik: /mod tambah &lt;user_id&gt; • /mod hapus &lt;user_id&gt; • /mod daftar",
         "en": "<b>Moderator commands</b>\n"
               "/tambah new fact (step by step) • /batal cancel\n"
               "/fakta &lt;id&gt; view • /ubah &lt;id&gt; edit one part • /riwayat &lt;id&gt; history\n"
-              "/cabut &lt;id&gt; &lt;reason&gt; retract • /pulihkan &lt;id&gt; restore\n"
-              "/usulan proposals • /setujui &lt;no&gt; approve • /tolak &lt;no&gt; &lt;reason&gt; reject\n"
+              "/cabut &lt;id&gt; &lt;reason&gt; retract • /pulihkan &lt;id&gt; restore • /lanjut resume a draft\n"
+              "/usulan proposals • /usulan &lt;no&gt; see the change • /setujui &lt;no&gt; approve • "
+              "/tolak &lt;no&gt; &lt;reason&gt; reject\n"
               "/antrian queue • /jawab &lt;question_no&gt; &lt;fact_id&gt; • /abaikan &lt;question_no&gt;\n"
               "/statistik statistics • /kata &lt;word&gt; = &lt;standard&gt; teach a chat word\n"
               "Owners: /mod tambah &lt;user_id&gt; • /mod hapus &lt;user_id&gt; • /mod daftar",
@@ -292,8 +293,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Write the publisher, a comma, then the date. Example: <i>Kompas, 2024-01-23</i>",
     },
     "mod.date_invalid": {
-        "id": "«{value}» bukan tanggal. Pakai 2024-01-23, 23-01-2024 atau 23/01/2024.",
-        "en": "«{value}» is not a date. Use 2024-01-23, 23-01-2024 or 23/01/2024.",
+        "id": "«{value}» bukan tanggal. Contoh: 17 Oktober 2021, 2021-10-17 atau 17/10/2021.",
+        "en": "«{value}» is not a date. For example: 17 October 2021, 2021-10-17 or 17/10/2021.",
     },
     "mod.preview": {"id": "<b>Pratinjau</b> ({id}):", "en": "<b>Preview</b> ({id}):"},
     "mod.save": {"id": "✅ Simpan", "en": "✅ Save"},
@@ -349,6 +350,83 @@ TEXTS: dict[str, dict[str, str]] = {
               "Open queue: {open_questions} questions ({open_groups} groups)\n"
               "Median time to answer: {median}\nHelpful feedback: {helpful} of {feedback}",
     },
+    "mod.bad_user_id": {"id": "«{value}» bukan user id Telegram (angka positif).",
+                        "en": "«{value}» is not a Telegram user id (a positive number)."},
+    "mod.no_draft": {"id": "Tidak ada draf yang sedang dikerjakan. Mulai dengan /tambah atau /ubah &lt;id&gt;.",
+                     "en": "No draft in progress. Start with /tambah or /ubah &lt;id&gt;."},
+    "mod.resumed": {"id": "Melanjutkan draf Anda.", "en": "Resuming your draft."},
+    "mod.timeout": {
+        "id": "⏱️ Draf Anda disimpan, tetapi percakapan ditutup karena lama tidak ada balasan. "
+              "Pesan Anda berikutnya dibaca sebagai pertanyaan biasa. Lanjutkan dengan /lanjut, atau /batal.",
+        "en": "⏱️ Your draft is kept, but the conversation closed after a long pause. Your next messages are "
+              "read as ordinary questions. Resume with /lanjut, or /batal.",
+    },
+    "mod.id_taken": {"id": "Id «{id}» sudah dipakai fakta lain.", "en": "The id «{id}» is taken by another fact."},
+    "mod.stale": {
+        "id": "⚠️ Fakta {id} sudah diubah orang lain sejak Anda mulai (sekarang revisi {revision}; yang berubah: "
+              "{fields}). Tidak ada yang disimpan. Terapkan perubahan Anda pada versi terbaru?",
+        "en": "⚠️ Someone changed {id} since you began (now revision {revision}; changed: {fields}). Nothing was "
+              "saved. Apply your change to the current version?",
+    },
+    "mod.stale_conflict": {
+        "id": "⚠️ Fakta {id} sudah diubah orang lain sejak Anda mulai (sekarang revisi {revision}; yang berubah: "
+              "{fields}), termasuk bagian yang juga Anda ubah ({overlap}). Tidak ada yang disimpan. "
+              "Lihat versi terbaru dengan /fakta {id}, lalu ubah lagi dengan /ubah {id}.",
+        "en": "⚠️ Someone changed {id} since you began (now revision {revision}; changed: {fields}), including "
+              "what you changed too ({overlap}). Nothing was saved. See the current version with /fakta {id}, "
+              "then edit again with /ubah {id}.",
+    },
+    "mod.proposal_stale": {
+        "id": "⚠️ Usulan #{number} dibuat untuk versi lama {id}; sejak itu berubah (sekarang revisi {revision}; "
+              "yang berubah: {fields}). Tidak disetujui. Terapkan pada versi terbaru: /setujui {number} ulang",
+        "en": "⚠️ Proposal #{number} was made against an older version of {id}, which has changed since (now "
+              "revision {revision}; changed: {fields}). Not approved. Apply it to the current version: "
+              "/setujui {number} ulang",
+    },
+    "mod.reapply": {"id": "🔁 Terapkan pada versi terbaru", "en": "🔁 Apply to the current version"},
+    "mod.ask_as_of": {
+        "id": "Sejak kapan fakta ini berlaku (<b>per tanggal</b>)? Contoh: <i>17 Oktober 2021</i> atau 2021-10-17. "
+              "Ketik - untuk hari ini.",
+        "en": "Since when does this fact hold (<b>as of</b>)? For example <i>17 October 2021</i> or 2021-10-17. "
+              "Type - for today.",
+    },
+    "mod.ask_until": {
+        "id": "Berlaku <b>sampai</b> kapan? Ketik tanggal, atau - jika tidak ada batas.",
+        "en": "Valid <b>until</b> when? Type a date, or - for no end.",
+    },
+    "mod.ask_confidence": {"id": "Seberapa <b>yakin</b> sumbernya?", "en": "How <b>confident</b> are the sources?"},
+    "mod.ask_statement_en": {
+        "id": "Tulis pernyataan dalam <b>bahasa Inggris</b> (atau - untuk melewati).",
+        "en": "Write the statement in <b>English</b> (or - to skip).",
+    },
+    "mod.confidence.high": {"id": "Tinggi", "en": "High"},
+    "mod.confidence.medium-high": {"id": "Cukup tinggi", "en": "Medium-high"},
+    "mod.confidence.medium": {"id": "Sedang", "en": "Medium"},
+    "mod.confidence.low": {"id": "Rendah", "en": "Low"},
+    "mod.field.statement_en": {"id": "Pernyataan (Inggris)", "en": "Statement (English)"},
+    "mod.field.as_of": {"id": "Per tanggal", "en": "As of"},
+    "mod.field.until": {"id": "Berlaku sampai", "en": "Valid until"},
+    "mod.field.confidence": {"id": "Keyakinan", "en": "Confidence"},
+    "mod.en_stale": {"id": "⚠️ Teks Inggris perlu ditinjau (dibuat sebelum perubahan: {fields}).",
+                     "en": "⚠️ The English text needs review (written before a change to: {fields})."},
+    "mod.proposal_line": {"id": "#{number} {kind} {id} oleh {proposer}, {at}: mengubah {fields}",
+                          "en": "#{number} {kind} {id} by {proposer}, {at}: changes {fields}"},
+    "mod.proposals_hint": {"id": "Lihat lengkap: /usulan &lt;no&gt;", "en": "See in full: /usulan &lt;no&gt;"},
+    "mod.proposal_view": {
+        "id": "<b>Usulan #{number}</b>: {kind} {id}\noleh {proposer}, {at}, terhadap revisi {base}{reason}",
+        "en": "<b>Proposal #{number}</b>: {kind} {id}\nby {proposer}, {at}, against revision {base}{reason}",
+    },
+    "mod.proposal_actions": {"id": "Setujui: /setujui {number} • tolak: /tolak {number} &lt;alasan&gt;",
+                             "en": "Approve: /setujui {number} • reject: /tolak {number} &lt;reason&gt;"},
+    "mod.diff_line": {"id": "<b>{field}</b>\n− {before}\n+ {after}", "en": "<b>{field}</b>\n− {before}\n+ {after}"},
+    "mod.review_approved": {"id": "✅ Usulan #{number} Anda untuk {id} disetujui dan sudah berlaku.",
+                            "en": "✅ Your proposal #{number} for {id} was approved and is live."},
+    "mod.review_rejected": {"id": "✖️ Usulan #{number} Anda untuk {id} ditolak. Alasan: {reason}",
+                            "en": "✖️ Your proposal #{number} for {id} was rejected. Reason: {reason}"},
+    "mod.corrections_queued": {"id": "Pemberitahuan koreksi diantrikan untuk {count} obrolan.",
+                               "en": "Correction notices queued for {count} chats."},
+    "tg.already_queued": {"id": "Pertanyaan ini sudah diteruskan ke moderator.",
+                          "en": "This question has already been sent to our moderators."},
     "cli.unreadable": {"id": "tidak bisa membaca {path}: {problem}", "en": "cannot read {path}: {problem}"},
     "cli.bad_eval_file": {"id": "{path}: {problem}", "en": "{path}: {problem}"},
     "console.welcome": {
@@ -362,7 +440,7 @@ TEXTS: dict[str, dict[str, str]] = {
 _MONTH_NAMES_ID = {m: m.title() for m in ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus",
                                           "september", "oktober", "november", "desember")}
 _MONTH_NAMES_EN = dict(zip(_MONTH_NAMES_ID, ("January", "February", "March", "April", "May", "June", "July",
-                                              "August", "September", "October", "November", "December")))
+                                              "August", "September", "October", "November", "December"), strict=False))
 _MONTHS = {
     "id": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
     "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
@@ -373,6 +451,16 @@ def t(key: str, lang: str = "id", **values: object) -> str:
     """The text `key` in `lang` (Indonesian when missing), with `values` filled in."""
     texts = TEXTS[key]
     return (texts.get(lang) or texts["id"]).format(**values)
+
+
+def t_html(key: str, lang: str = "id", **values: object) -> str:
+    """The text `key` as HTML: the template's own markup kept, every value escaped."""
+    return t(key, lang, **{k: escape(str(v)) for k, v in values.items()})
+
+
+def html_to_text(html_text: str) -> str:
+    """HTML made plain (tags dropped, entities decoded), for the console and the command line."""
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
 
 
 def format_date(value: str, lang: str = "id") -> str:
@@ -463,11 +551,11 @@ def describe_gaps(gaps: tuple[Gap, ...], lang: str = "id", period: tuple[str, ..
     for gap in gaps:
         if gap.kind in ("year", "month"):
             continue
-        said = ", ".join(gap.said)
-        suffix = f" ({said})" if said else ""
+        named = ", ".join(gap.said)
+        suffix = f" ({named})" if named else ""
         key = f"gap.{gap.kind}"
         if key in TEXTS:
-            text = t(key, lang, said=said, said_suffix=suffix)
+            text = t(key, lang, said=named, said_suffix=suffix)
             if text not in phrases:
                 phrases.append(text)
     return t("gap.and", lang).join(phrases[:2]) or t("gap.howmany", lang)
@@ -606,7 +694,7 @@ def split_html(text: str, limit: int = 4096) -> list[str]:
 def _take(tokens: list[str], limit: int) -> tuple[str, list[str]]:
     stack: list[tuple[str, str]] = []  # (opening token, name)
     size = 0
-    cuts = []  # (index after the cut, priority, size, stack at that point)
+    cuts: list[tuple[int, int, int, list[tuple[str, str]]]] = []  # (index after the cut, priority, size, stack)
     for i, token in enumerate(tokens):
         tag = _tag(token)
         closing = sum(len(name) + 3 for _, name in stack)
@@ -631,6 +719,6 @@ def _take(tokens: list[str], limit: int) -> tuple[str, list[str]]:
         head, rest = tokens[0][: limit - 1], tokens[0][limit - 1:]
         return head, [rest, *tokens[1:]]
     index, _, _, open_tags = max(good, key=lambda c: (c[1], c[2]))
-    closing = "".join(f"</{name}>" for _, name in reversed(open_tags))
+    ends = "".join(f"</{name}>" for _, name in reversed(open_tags))
     reopening = [token for token, _ in open_tags]
-    return "".join(tokens[:index]) + closing, reopening + tokens[index:]
+    return "".join(tokens[:index]) + ends, reopening + tokens[index:]

@@ -12,8 +12,9 @@ STATUSES = ("active", "retracted", "proposed")
 # Field order of a fact in its knowledge file; optional fields are left out when empty.
 FACT_FIELDS = (
     "id", "topic", "status", "verdict", "claim", "claim_en", "statement", "statement_en",
-    "note", "note_en", "keywords", "as_of", "until", "confidence", "sources",
+    "note", "note_en", "keywords", "as_of", "until", "confidence", "sources", "stale_en",
 )
+TEXT_FIELDS = ("statement", "claim", "note")  # texts with an English version ("statement_en"…)
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,12 @@ class Fact:
     confidence: str = "high"
     status: str = "active"
     revision: int = 0
+    stale_en: tuple[str, ...] = ()  # texts edited since their English version was written
 
     def text(self, name: str, lang: str) -> str:
-        """A text field in `lang`, falling back to Indonesian when no translation exists."""
-        if lang == "en":
+        """A text field in `lang`, falling back to Indonesian when no translation exists, or when the
+        Indonesian was edited after the English (the English waits for a moderator's review)."""
+        if lang == "en" and name not in self.stale_en:
             return getattr(self, f"{name}_en") or getattr(self, name)
         return getattr(self, name)
 
@@ -62,6 +65,7 @@ class Fact:
         """The fact as a knowledge-file document (no revision; status only when not active)."""
         data = asdict(self)
         data["keywords"] = list(self.keywords)
+        data["stale_en"] = list(self.stale_en)
         data["sources"] = [s.to_dict() for s in self.sources]
         if self.status == "active":
             data["status"] = ""
@@ -72,6 +76,7 @@ class Fact:
         """Build a fact from a knowledge-file document (validated by the caller)."""
         values = {k: data[k] for k in FACT_FIELDS if k in data and k != "sources"}
         values["keywords"] = tuple(data.get("keywords", ()))
+        values["stale_en"] = tuple(data.get("stale_en", ()))
         values["status"] = data.get("status") or "active"
         sources = tuple(Source(**s) for s in data.get("sources", ()))
         return cls(sources=sources, revision=revision, **values)

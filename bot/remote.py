@@ -70,7 +70,7 @@ class LinkChecker:
         await self._refuse_private(url)
         try:
             return await asyncio.wait_for(self._fetch(url), self.timeout)
-        except (asyncio.TimeoutError, httpx.TimeoutException):
+        except (TimeoutError, httpx.TimeoutException):
             return LinkCheck(url, False, problem="timeout")
         except httpx.HTTPError as e:
             return LinkCheck(url, False, problem=type(e).__name__)
@@ -85,7 +85,7 @@ class LinkChecker:
         except (socket.gaierror, UnicodeError):
             raise UserError("mod.url_unresolvable", host=parts.hostname) from None
         for info in infos:
-            if not is_public(info[4][0], self.allowed):
+            if not is_public(str(info[4][0]), self.allowed):
                 raise UserError("mod.url_private", host=parts.hostname)
 
     async def _fetch(self, url: str) -> LinkCheck:

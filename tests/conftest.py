@@ -127,16 +127,37 @@ def tg_settings(bot_api, tmp_path, tg_overrides):
     return Settings(**values)
 
 
-@pytest.fixture
-async def telegram(bot_api, tg_settings):
-    """The real Application, started (its job queue runs) but not polling: tests feed updates."""
+async def start_telegram(bot_api, settings) -> TelegramHarness:
+    """The real Application on `settings`, started (its job queue runs) but not polling."""
     from bot.tg.app import build_application
 
-    service = open_service(tg_settings)
-    app = build_application(service, tg_settings)
+    service = open_service(settings)
+    app = build_application(service, settings)
     await app.initialize()
     await app.post_init(app)
     await app.start()
-    yield TelegramHarness(app, bot_api, service)
-    await app.stop()
-    await app.shutdown()
+    return TelegramHarness(app, bot_api, service)
+
+
+async def stop_telegram(harness: TelegramHarness) -> None:
+    """Stop it as a SIGTERM would."""
+    await harness.app.stop()
+    await harness.app.shutdown()
+
+
+@pytest.fixture
+async def telegram(bot_api, tg_settings):
+    """The real Application, started but not polling: tests feed updates."""
+    harness = await start_telegram(bot_api, tg_settings)
+    yield harness
+    await stop_telegram(harness)
+
+
+@pytest.fixture
+def site():
+    """A local web site for source links (live pages, 404s, slow and huge pages)."""
+    from fakes import LocalSite
+
+    site = LocalSite().start()
+    yield site
+    site.stop()

@@ -8,6 +8,7 @@ through PTB's `base_url`), records every call, serves queued updates to `getUpda
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import threading
@@ -129,7 +130,7 @@ class FakeBotAPI(LocalServer):
         self.calls: list[Call] = []
         self.html_errors: list[str] = []
         self._updates: list[dict[str, Any]] = []
-        self._failures: dict[str, deque[tuple[int, str, int | None]]] = defaultdict(deque)
+        self._failures: dict[str, deque[tuple[int, str, int | None, int | None]]] = defaultdict(deque)
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._chat_types: dict[int, str] = {}
         self._cond = threading.Condition()
@@ -143,10 +144,12 @@ class FakeBotAPI(LocalServer):
 
     # -- test controls ----------------------------------------------------------------------
 
-    def fail_next(self, method: str, code: int, description: str, retry_after: int | None = None) -> None:
-        """Answer the next call of `method` with an error (429 with retry_after, 403, 400...)."""
+    def fail_next(self, method: str, code: int, description: str, retry_after: int | None = None,
+                  chat_id: int | None = None) -> None:
+        """Answer the next call of `method` (to `chat_id`, if given) with an error (429 with retry_after,
+        403, 400, 502...)."""
         with self._cond:
-            self._failures[method].append((code, description, retry_after))
+            self._failures[method].append((code, description, retry_after, chat_id))
 
     def push_update(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue an update for getUpdates; its update_id is assigned here."""
@@ -221,9 +224,14 @@ class FakeBotAPI(LocalServer):
         with self._cond:
             self.calls.append(Call(method, params))
             self._cond.notify_all()
-            failure = self._failures[method].popleft() if self._failures[method] else None
+            failure = None
+            for queued in self._failures[method]:
+                if queued[3] is None or str(queued[3]) == str(params.get("chat_id")):
+                    failure = queued
+                    self._failures[method].remove(queued)
+                    break
         if failure:
-            code, description, retry_after = failure
+            code, description, retry_after, _ = failure
             body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
             if retry_after is not None:
                 body["parameters"] = {"retry_after": retry_after}
@@ -252,10 +260,8 @@ class FakeBotAPI(LocalServer):
         for key, values in parse_qs(raw, keep_blank_values=True).items():
             value = values[-1]
             if key not in TEXT_FIELDS:
-                try:
+                with contextlib.suppress(ValueError):
                     value = json.loads(value)
-                except ValueError:
-                    pass
             params[key] = value
         return params
 

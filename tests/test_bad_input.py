@@ -17,21 +17,30 @@ BAD_INPUTS = [
 
 
 @pytest.mark.parametrize("text", BAD_INPUTS, ids=range(len(BAD_INPUTS)))
-def test_bad_input_gets_a_reply_and_the_database_survives(seeded_service, text):
+def test_bad_input_gets_a_reply_and_the_database_survives(seeded_service, knowledge_dir, text):
     answer = seeded_service.checker.check(text)
     reply = messages.render_answer(answer, "id", messages.HTML)
     assert reply.strip()
-    json.dumps(messages.answer_json(answer))
-    assert seeded_service.store.db["facts"].count >= 36
+    data = json.loads(json.dumps(messages.answer_json(answer)))
+    shown = answer.matches if answer.kind in ("fact", "nearest") else ()
+    assert data["answered"] is answer.answered and len(data["matches"]) == len(shown)
+    assert seeded_service.store.db["facts"].count == len(list((knowledge_dir / "facts").glob("*.toml")))
     assert seeded_service.store.integrity_ok()
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=300))
-def test_any_text_gets_an_answer_object(seeded_service, text):
+def test_any_text_gets_an_answer_that_shows_what_it_claims(seeded_service, text):
     answer = seeded_service.checker.check(text)
-    assert answer.kind in ("fact", "not_found", "smalltalk", "empty")
-    assert messages.render_answer(answer, "en", messages.TEXT)
+    reply = messages.render_answer(answer, "en", messages.TEXT)
+    assert answer.kind in ("fact", "nearest", "not_found", "smalltalk", "empty")
+    if answer.kind in ("fact", "nearest"):  # whatever is offered is an active fact, shown with its sources
+        best = answer.matches[0].fact
+        assert best.status == "active" and best.text("statement", "en")[:40] in reply and "Sources:" in reply
+    else:
+        assert "Sources:" not in reply and reply.strip()
+    if not any(ch.isalnum() for ch in text):
+        assert not answer.answered  # nothing to check, nothing answered
 
 
 @pytest.mark.parametrize("text, answered", [

@@ -22,7 +22,7 @@ def test_ask_prints_the_reply_a_citizen_reads(run_cli):
 
 def test_ask_in_english(run_cli):
     result = run_cli("--lang", "en", "ask", "BSU hoax")
-    assert "Sources:" in result.stdout and ("FALSE" in result.stdout or "HOAX" in result.stdout)
+    assert result.stdout.startswith("❌ HOAX\nCirculating claim:") and "Sources:" in result.stdout
 
 
 def test_ask_not_found_says_so_honestly(run_cli):
@@ -35,7 +35,7 @@ def test_ask_json_follows_the_contract(run_cli):
     assert set(data) == {"query", "answered", "lang", "matches"}
     assert data["answered"] is True
     best = data["matches"][0]
-    assert MATCH_KEYS <= set(best)
+    assert set(best) >= MATCH_KEYS
     assert best["id"] == "ntt-2021-kabupaten-prioritas"
     assert {"url", "publisher", "published", "title"} == set(best["sources"][0])
     assert best["matched_terms"] and isinstance(best["score"], float)
@@ -66,9 +66,10 @@ def test_eval_scores_a_query_set(run_cli, tmp_path):
     assert any(line.startswith("MISS  'inpres kemiskinan ekstrem'") for line in lines)
 
 
-def test_kb_stats(run_cli):
+def test_kb_stats(run_cli, knowledge_dir):
     stats = json.loads(run_cli("kb", "stats").stdout)
-    assert stats["facts"] >= 36 and stats["by_status"] == {"active": stats["facts"]}
+    bundled = len(list((knowledge_dir / "facts").glob("*.toml")))
+    assert stats["facts"] == bundled and stats["by_status"] == {"active": bundled}
     assert stats["versions"] == stats["facts"] and stats["audit_rows"] == stats["facts"]
 
 

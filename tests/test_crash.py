@@ -4,7 +4,6 @@ import signal
 import sqlite3
 
 import pytest
-
 from conftest import OWNER
 from fakes import Updates
 from test_tg_run import _env, running, stop

@@ -128,6 +128,15 @@ def test_who_is_answered_by_the_fact_naming_the_person(seeded_service):
         "rakor-kemiskinan-ekstrem-kupang-2021"
 
 
+@pytest.mark.parametrize("text", ["%", "persen", "angka", "data terbaru"])
+def test_a_generic_word_alone_is_no_topic(seeded_service, text):
+    assert not check(seeded_service, text).answered
+
+
+def test_a_generic_word_with_its_place_and_figure_is_a_topic(seeded_service):
+    assert top(seeded_service, "Manggarai Timur 15,43 persen") is not None
+
+
 def test_a_figure_asked_needs_a_figure_of_that_measure(seeded_service):
     # Same place and year, a percentage in the fact, but of extreme poverty, not of stunting.
     answer = check(seeded_service, "berapa persen angka stunting di TTS tahun 2023?")

@@ -4,10 +4,10 @@ import time
 
 import httpx
 import pytest
+from fakes import LocalSite
 
 from bot.errors import UserError
 from bot.remote import LinkChecker, is_public, parse_networks
-from fakes import LocalSite
 
 LOOPBACK = parse_networks("127.0.0.0/8")
 

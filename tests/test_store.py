@@ -1,10 +1,13 @@
 """The SQLite store: schema by migrations, FTS5 kept in sync, versions and audit, nothing dropped."""
 
+import contextlib
 import json
 
-from bot.migrations import MIGRATIONS
+import pytest
+
 from bot.models import Fact, Source
 from bot.store import ORIGIN_FILE, Store
+from bot.store.schema import MIGRATIONS
 
 SOURCE = Source(publisher="Contoh", url="https://example.org/a", published="2024-01-02", title="A")
 
@@ -15,12 +18,26 @@ def fact(fact_id="uji-fakta", statement="Nelayan Alor menerima bantuan perahu mo
 
 def test_migrations_create_the_expected_schema(store):
     assert [m.name for m in MIGRATIONS.applied(store.db)] == ["m001_facts", "m002_citizens", "m003_moderation",
-                                                          "m004_fact_analysis", "m005_words"]
+                                                          "m004_fact_analysis", "m005_words", "m006_newsroom"]
     columns = store.db["facts"].columns_dict
     assert columns["num"] is int and columns["id"] is str and columns["revision"] is int
     assert {"search_text", "search_keywords", "search_stems"} <= set(columns)
     assert store.db["facts_fts"].exists()
     assert set(store.db["audit"].columns_dict) == {"id", "at", "actor", "action", "fact_id", "detail"}
+    assert {"drafts", "outbox"} <= set(store.db.table_names())
+
+
+def test_a_save_against_an_older_revision_is_refused_and_writes_nothing(store):
+    from bot.store import StaleRevision
+
+    store.save(fact(), actor="a", action="add")
+    store.save(fact(statement="Nelayan Alor menerima bantuan perahu."), actor="b", action="edit", base=1)
+    with pytest.raises(StaleRevision) as refused:
+        store.save(fact(note="Catatan dari versi lama."), actor="a", action="edit", base=1)
+    assert refused.value.current.revision == 2
+    assert store.get("uji-fakta").statement == "Nelayan Alor menerima bantuan perahu."
+    assert [v["revision"] for v in store.versions("uji-fakta")] == [1, 2]
+    assert [a["action"] for a in store.audit_rows("uji-fakta")] == ["add", "edit"]
 
 
 def test_opening_twice_applies_no_migration_again(db_path, analyzer):
@@ -84,9 +101,7 @@ def test_a_failed_write_leaves_no_half_written_fact(store, monkeypatch):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(store, "_audit", broken_audit)
-    try:
+    with contextlib.suppress(RuntimeError):
         store.save(fact(statement="Tidak tersimpan."), actor="cli", action="edit")
-    except RuntimeError:
-        pass
     assert store.get("uji-fakta").revision == 1
     assert len(store.versions("uji-fakta")) == 1

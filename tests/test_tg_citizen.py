@@ -267,9 +267,10 @@ async def test_a_question_no_fact_covers_gets_the_nearest_fact_labelled_and_the_
 
 async def test_rated_claims_in_buttons_carry_their_verdict(telegram):
     [reply] = await telegram.say("daftar kabupaten prioritas kemiskinan ekstrem NTT 2021 yang benar dan yang salah")
-    see_also = [label for label, data in buttons(reply) if data.startswith("f:")]
-    rated = [label for label in see_also if "Sumba Tengah, dan Sumba Tengah" in label or "keliru" in label.lower()]
-    assert all("MENYESATKAN" in label for label in rated)
+    store = telegram.service.store
+    rated = [label for label, data in buttons(reply) if data.startswith("f:")
+             and store.get_by_number(int(data.split(":")[1])).verdict]
+    assert rated and all("⚠️ MENYESATKAN:" in label for label in rated)
     [menu] = await telegram.say("/topik")
     await telegram.press("t:hoaks", telegram.message_of(menu))
     [edit] = telegram.api.calls_to("editMessageText")[-1:]

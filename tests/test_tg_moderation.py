@@ -4,22 +4,13 @@ import asyncio
 import json
 
 import pytest
-
 from conftest import MODERATOR, OWNER, SECOND_MODERATOR
-from fakes import LocalSite
 
 pytestmark = pytest.mark.e2e
 
 CITIZEN = 4242
 NEW_STATEMENT = "Nelayan di Pulau Semau menerima bantuan perahu motor dari dinas perikanan NTT pada 2024."
 NEW_ID = "nelayan-pulau-semau-menerima-bantuan-perahu"  # made from the statement's first words
-
-
-@pytest.fixture
-def site():
-    site = LocalSite().start()
-    yield site
-    site.stop()
 
 
 @pytest.fixture
@@ -52,7 +43,16 @@ async def add_fact(telegram, site, user_id: int = MODERATOR, statement: str = NE
     await telegram.say("Pos Kupang, 2024-02-03", user_id=user_id)
     await press(telegram, "mv:kemnaker", user_id)
     await telegram.say("nelayan semau, bantuan perahu motor", user_id=user_id)
+    await finish_optional_steps(telegram, user_id)
     return await press(telegram, "mc:save", user_id)
+
+
+async def finish_optional_steps(telegram, user_id: int = MODERATOR) -> list[dict]:
+    """As of today, no end date, high confidence, no English text: the preview."""
+    await telegram.say("-", user_id=user_id)
+    await telegram.say("-", user_id=user_id)
+    await press(telegram, "mv:high", user_id)
+    return await telegram.say("-", user_id=user_id)
 
 
 def to(chat_id: int, sent: list[dict]) -> list[dict]:
@@ -100,27 +100,39 @@ async def test_guided_add_reasks_bad_answers_and_serves_the_new_fact_at_once(new
     await press(newsroom, "mv:none")
     [bad_url, *_] = await newsroom.say("bukan url", user_id=MODERATOR)
     assert bad_url["text"] == "❗ Itu bukan URL http/https yang valid."
-    [dead] = await newsroom.say(site.url("/missing"), user_id=MODERATOR)
+    [checking, dead] = await newsroom.say(site.url("/missing"), user_id=MODERATOR)
+    assert checking["text"] == "Memeriksa tautan…"
     assert dead["text"].startswith("⚠️ Tautan tidak bisa dibuka (404)")
-    [live, ask_publisher] = await newsroom.say(site.url("/page"), user_id=MODERATOR)
+    [_, live, ask_publisher] = await newsroom.say(site.url("/page"), user_id=MODERATOR)
     assert live["text"] == "✅ Tautan hidup. Judul halaman: Sumber Uji &amp; Coba"
     assert "penerbit" in ask_publisher["text"]
     [no_comma, _] = await newsroom.say("Pos Kupang 2024", user_id=MODERATOR)
     assert no_comma["text"].startswith("❗ Tulis penerbit, koma")
+    assert "<i>Kompas, 2024-01-23</i>" in no_comma["text"]  # the example is shown in italics, not as tags
     [bad_date, _] = await newsroom.say("Pos Kupang, 32/13/2024", user_id=MODERATOR)
     assert bad_date["text"].startswith("❗ «32/13/2024» bukan tanggal")
-    [topics] = await newsroom.say("Pos Kupang, 03/02/2024", user_id=MODERATOR)
+    [topics] = await newsroom.say("Pos Kupang, 3 Februari 2024", user_id=MODERATOR)
     assert "mv:kemnaker" in json.dumps(topics["reply_markup"])
     [stray] = await newsroom.say("kemnaker", user_id=MODERATOR)
     assert stray["text"] == "Pilih dengan tombol di atas, atau /batal."
     await press(newsroom, "mv:kemnaker")
-    [preview] = await newsroom.say("nelayan semau, bantuan perahu motor", user_id=MODERATOR)
+    [ask_as_of] = await newsroom.say("nelayan semau, bantuan perahu motor", user_id=MODERATOR)
+    assert "per tanggal" in ask_as_of["text"]
+    [ask_until] = await newsroom.say("17 Oktober 2021", user_id=MODERATOR)
+    assert "sampai" in ask_until["text"]
+    [ask_confidence] = await newsroom.say("-", user_id=MODERATOR)
+    assert "mv:medium" in json.dumps(ask_confidence["reply_markup"])
+    [ask_english] = await press(newsroom, "mv:medium")
+    assert "Inggris" in ask_english["text"]
+    [preview] = await newsroom.say("Fishers on Semau Island received motorboats from the NTT fisheries office in 2024.",
+                                   user_id=MODERATOR)
     assert preview["text"].startswith("<b>Pratinjau</b>") and "Pos Kupang</a>, 3 Feb 2024" in preview["text"]
     [saved] = await press(newsroom, "mc:save")
     assert saved["text"].startswith(f"✅ Tersimpan: {NEW_ID} (revisi 1)")
     fact_id = NEW_ID
     fact = newsroom.service.store.get(fact_id)
     assert fact.sources[0].title == "Sumber Uji & Coba" and fact.keywords == ("nelayan semau", "bantuan perahu motor")
+    assert (fact.as_of, fact.confidence) == ("2021-10-17", "medium") and fact.statement_en.startswith("Fishers")
     assert [v["actor"] for v in newsroom.service.store.versions(fact_id)] == [f"mod:{MODERATOR}"]
     [answer] = await newsroom.say("bantuan perahu nelayan semau", user_id=CITIZEN)
     assert "Pulau Semau" in answer["text"] and "Pos Kupang" in answer["text"]
@@ -138,16 +150,16 @@ async def test_cancel_at_any_step_saves_nothing(newsroom, site):
     assert newsroom.service.store.db["facts"].count == facts_before
     assert newsroom.service.store.db["fact_versions"].count == versions_before
     [after] = await newsroom.say("Pos Kupang, 2024-02-03", user_id=MODERATOR)
-    assert "Sumber" in after["text"] or "belum ada" in after["text"]  # back to ordinary fact-checking
+    assert "belum ada di basis fakta" in after["text"]  # back to ordinary fact-checking, not the draft
 
 
 async def test_a_private_address_source_is_refused(newsroom):
     await newsroom.say("/tambah", user_id=MODERATOR)
     await newsroom.say(NEW_STATEMENT, user_id=MODERATOR)
     await press(newsroom, "mv:none")
-    [refused] = await newsroom.say("http://192.168.1.10/berita", user_id=MODERATOR)
+    [_, refused] = await newsroom.say("http://192.168.1.10/berita", user_id=MODERATOR)
     assert refused["text"] == "❗ Alamat «192.168.1.10» ada di jaringan privat/lokal dan ditolak. Kirim URL publik."
-    [metadata] = await newsroom.say("http://169.254.169.254/latest/meta-data/", user_id=MODERATOR)
+    [_, metadata] = await newsroom.say("http://169.254.169.254/latest/meta-data/", user_id=MODERATOR)
     assert "ditolak" in metadata["text"]
 
 
@@ -160,7 +172,8 @@ async def test_rated_fact_asks_for_the_claim(newsroom, site):
     await newsroom.say(site.url("/page"), user_id=MODERATOR)
     await newsroom.say("Kemnaker, 2024-05-01", user_id=MODERATOR)
     await press(newsroom, "mv:blk")
-    [preview] = await newsroom.say("-", user_id=MODERATOR)
+    await newsroom.say("-", user_id=MODERATOR)
+    [preview] = await finish_optional_steps(newsroom)
     assert "🚫 PENIPUAN" in preview["text"] and "Klaim yang beredar" in preview["text"]
     await press(newsroom, "mc:save")
     [answer] = await newsroom.say("daftar pelatihan BLK bayar lewat WhatsApp", user_id=CITIZEN)
@@ -176,21 +189,21 @@ async def test_edit_retract_restore_with_history_and_corrections(newsroom):
     new = "Pada Juli 2024 Kemnaker sudah mengoperasikan Satpel PVP Kupang untuk pelatihan vokasi warga NTT."
     [preview] = await newsroom.say(new, user_id=MODERATOR)
     assert new in preview["text"]
-    saved, notified = to(MODERATOR, await press(newsroom, "mc:save"))
+    [saved] = to(MODERATOR, await press(newsroom, "mc:save"))
     assert saved["text"].startswith("✅ Tersimpan: satpel-pvp-kupang (revisi 2)")
-    assert notified["text"] == "Pemberitahuan koreksi dikirim ke 1 obrolan."
+    assert saved["text"].endswith("Pemberitahuan koreksi diantrikan untuk 1 obrolan.")
     [correction] = await _wait_for_text(newsroom, CITIZEN, "Koreksi")
     assert new in correction["text"]
 
-    retracted, _ = to(MODERATOR, await newsroom.say("/cabut satpel-pvp-kupang Sumber tidak bisa dikonfirmasi",
-                                                      user_id=MODERATOR))
+    [retracted] = to(MODERATOR, await newsroom.say("/cabut satpel-pvp-kupang Sumber tidak bisa dikonfirmasi",
+                                                   user_id=MODERATOR))
     assert retracted["text"].startswith("✅ satpel-pvp-kupang dicabut")
     notice = await _wait_for_text(newsroom, CITIZEN, "telah dicabut")
     assert "Sumber tidak bisa dikonfirmasi" in notice[0]["text"]
     [gone] = await newsroom.say("satpel pvp kupang", user_id=CITIZEN)
     assert "Satpel PVP Kupang (Satuan" not in gone["text"]
-    restored, _ = to(MODERATOR, await newsroom.say("/pulihkan satpel-pvp-kupang", user_id=MODERATOR))
-    assert restored["text"] == "✅ satpel-pvp-kupang aktif kembali (revisi 4)."
+    [restored] = to(MODERATOR, await newsroom.say("/pulihkan satpel-pvp-kupang", user_id=MODERATOR))
+    assert restored["text"].startswith("✅ satpel-pvp-kupang aktif kembali (revisi 4).")
     for _ in range(100):  # the edit, the retraction, then the restoration
         corrections = await _wait_for_text(newsroom, CITIZEN, "Koreksi")
         if len(corrections) == 3:
@@ -204,7 +217,7 @@ async def test_edit_retract_restore_with_history_and_corrections(newsroom):
     [history] = await newsroom.say("/riwayat satpel-pvp-kupang", user_id=MODERATOR)
     lines = history["text"].splitlines()[1:]
     assert [line.split()[0] for line in lines] == ["r1", "r2", "r3", "r4"]
-    assert f"mod:{MODERATOR} edit: statement, statement_en" in lines[1]
+    assert f"mod:{MODERATOR} edit: statement" in lines[1] and "WITA" in lines[1]
     assert "retract: status — Sumber tidak bisa dikonfirmasi" in lines[2] and "restore: status" in lines[3]
     assert len(newsroom.service.store.versions("satpel-pvp-kupang")) == 4
 
@@ -246,8 +259,10 @@ async def test_two_person_review(newsroom, site, tg_overrides):
     assert f"#1 add {NEW_ID}" in listing["text"]
     [own] = await newsroom.say("/setujui 1", user_id=MODERATOR)
     assert own["text"] == "Usulan harus disetujui atau ditolak moderator lain."
-    [approved] = await newsroom.say("/setujui 1", user_id=SECOND_MODERATOR)
+    [approved] = to(SECOND_MODERATOR, await newsroom.say("/setujui 1", user_id=SECOND_MODERATOR))
     assert approved["text"] == f"✅ Usulan disetujui: {NEW_ID} (revisi 1)."
+    [told] = await _wait_for_text(newsroom, MODERATOR, "Usulan #1 Anda")
+    assert "disetujui" in told["text"]
     [served] = await newsroom.say("bantuan perahu nelayan semau", user_id=CITIZEN)
     assert "Pulau Semau" in served["text"]
     [version] = newsroom.service.store.versions(NEW_ID)
@@ -260,8 +275,13 @@ async def test_two_person_review(newsroom, site, tg_overrides):
     [proposed_edit] = await press(newsroom, "mc:save", SECOND_MODERATOR)
     assert proposed_edit["text"].startswith("📝 Usulan #2")
     assert newsroom.service.store.get("satpel-pvp-kupang").revision == 1  # the served version is unchanged
-    [rejected] = await newsroom.say("/tolak 2 tidak sesuai sumber", user_id=MODERATOR)
+    [shown] = await newsroom.say("/usulan 2", user_id=MODERATOR)
+    assert "<b>Pernyataan</b>\n− Pada 2024 Kemnaker sudah memiliki unit pelatihan di Kupang" in shown["text"]
+    assert "+ Satpel PVP Kupang adalah kantor pusat Kemnaker di Jakarta sejak 1990." in shown["text"]
+    [rejected] = to(MODERATOR, await newsroom.say("/tolak 2 tidak sesuai sumber", user_id=MODERATOR))
     assert rejected["text"] == "Usulan #2 ditolak."
+    [told] = await _wait_for_text(newsroom, SECOND_MODERATOR, "Usulan #2 Anda")
+    assert "ditolak" in told["text"] and "tidak sesuai sumber" in told["text"]
     assert "Jakarta" not in newsroom.service.store.get("satpel-pvp-kupang").statement
     [empty] = await newsroom.say("/usulan", user_id=MODERATOR)
     assert empty["text"] == "Tidak ada usulan tertunda."

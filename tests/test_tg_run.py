@@ -8,10 +8,10 @@ import time
 from contextlib import contextmanager
 
 import pytest
+from fakes import TOKEN, Updates
 
 from bot.service import open_service
 from bot.tg.app import RedactToken, build_application, file_url
-from fakes import TOKEN, Updates
 
 pytestmark = pytest.mark.e2e
 

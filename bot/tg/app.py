@@ -12,13 +12,17 @@ import logging
 import sys
 from urllib.parse import urlparse
 
+import httpx
 from telegram import Bot, BotCommand, Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
-    AIORateLimiter, Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters,
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
 )
-
-import httpx
 
 from bot import messages
 from bot.citizens import Citizens
@@ -72,13 +76,15 @@ def build_application(service: Service, settings: Settings) -> Application:
         .post_shutdown(_post_shutdown)
         .build()
     )
-    citizens = Citizens(service.store.db, settings.salt)
+    citizens = Citizens(service.store, settings.salt)
+    editorial = Editorial(service.store, citizens, service.analyzer, service.topics, settings.owner_ids,
+                          settings.review, settings.timezone)
     application.bot_data[handlers.SERVICE] = service
     application.bot_data[handlers.CITIZENS] = citizens
-    application.bot_data[moderation.EDITORIAL] = Editorial(service.store, citizens, service.analyzer,
-                                                           settings.owner_ids, settings.review)
+    application.bot_data[moderation.EDITORIAL] = editorial
     application.bot_data[moderation.LINKS] = LinkChecker(httpx.AsyncClient(), parse_networks(settings.allowed_networks))
-    moderation.add_handlers(application)  # before the citizens' handlers: a moderator mid-conversation
+    # Before the citizens' handlers: a moderator mid-draft is not asking a question.
+    moderation.add_handlers(application, editorial, settings.draft_timeout)
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(CommandHandler(["help", "bantuan"], handlers.help_command))
     application.add_handler(CommandHandler(["topik", "topics"], handlers.topics_command))
@@ -92,7 +98,8 @@ def build_application(service: Service, settings: Settings) -> Application:
 
 
 async def _post_init(application: Application) -> None:
-    """Registers the command menu in Indonesian (default) and English."""
+    """Registers the command menu in Indonesian (default) and English; starts sending the outbox."""
+    moderation.start_notices(application)
     for lang in messages.LANGS:
         commands = [BotCommand(name, messages.t(f"tg.cmd.{name}", lang)) for name in COMMANDS]
         await application.bot.set_my_commands(commands, language_code=None if lang == "id" else lang)

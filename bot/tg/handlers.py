@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections import Counter
@@ -248,10 +249,8 @@ async def _feedback(update: Update, context: ContextTypes.DEFAULT_TYPE, rest: st
     citizens_of(context).record_feedback(user_hash(update, context), fact.id, int(parts[1]) if parts[1].isdigit()
                                          else fact.revision, parts[2] == "1")
     await query.answer(messages.t("tg.feedback_thanks", lang))
-    try:
+    with contextlib.suppress(BadRequest):  # a message too old to edit: the feedback is stored all the same
         await query.edit_message_reply_markup(keyboards.without_feedback(query.message.reply_markup))
-    except BadRequest:  # the message is too old to edit; the feedback is stored all the same
-        pass
 
 
 async def _consent(update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str) -> None:
@@ -267,8 +266,11 @@ async def _consent(update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str
         return
     service = service_of(context)
     question = question_text(original, context.bot.username)
-    citizens_of(context).queue_question(user_hash(update, context), query.message.chat_id, question,
-                                        service.analyzer.normalizer.normalize(question))
+    _, new = citizens_of(context).queue_question(user_hash(update, context), query.message.chat_id, question,
+                                                 service.analyzer.normalizer.normalize(question))
+    if not new:  # a second tap on the same button
+        await query.answer(messages.t("tg.already_queued", lang))
+        return
     await query.answer()
     await query.edit_message_reply_markup(None)
     await send_html(query.message, messages.t("tg.queued", lang))

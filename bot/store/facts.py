@@ -1,7 +1,8 @@
 """The knowledge base in SQLite: facts, their versions and audit trail, and FTS5 candidate search.
 
-This is the only module that talks to the database. Every change to a fact writes the new
-row, a version and an audit row in one transaction; facts are retracted, never deleted.
+Every change to a fact writes the new row, a version and an audit row in one transaction; facts
+are retracted, never deleted. A change made against an older revision than the current one is
+refused (`StaleRevision`), so two moderators never silently undo each other's work.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import json
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -18,19 +18,55 @@ from sqlite_utils import Database
 
 from bot.analysis import Analyzer, FactTerms, dump_fact_terms, load_fact_terms
 from bot.links import url_key
-from bot.migrations import MIGRATIONS
 from bot.models import Fact, Source
+from bot.store.base import utcnow, write
+from bot.store.newsroom import NewsroomRecords
+from bot.store.people import PeopleRecords
+from bot.store.schema import MIGRATIONS
 
 ORIGIN_FILE = "file"
 ORIGIN_BOT = "bot"
 BM25_WEIGHTS = (1.0, 2.0, 0.6)  # search_text, search_keywords, search_stems
-ANALYSIS_VERSION = "3"
-FACT_CACHE = 8192  # facts kept parsed in memory  # bump when the analyzer's output for facts changes: every fact is reindexed
+ANALYSIS_VERSION = "3"  # bump when the analyzer's output for facts changes: every fact is reindexed
+FACT_CACHE = 8192  # facts kept parsed in memory
 
 
-def utcnow() -> str:
-    """The current time as an ISO 8601 UTC string."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+class StaleRevision(Exception):
+    """A change was made against an older revision of a fact than the one now stored."""
+
+    def __init__(self, fact_id: str, base: int, current: Fact):
+        super().__init__(f"{fact_id}: based on revision {base}, now {current.revision}")
+        self.fact_id = fact_id
+        self.base = base
+        self.current = current
+
+
+def fact_row(fact: Fact) -> dict[str, Any]:
+    """A fact as its row in the facts table (without search columns and bookkeeping)."""
+    return {
+        "id": fact.id, "topic": fact.topic, "status": fact.status, "verdict": fact.verdict,
+        "claim": fact.claim, "claim_en": fact.claim_en, "statement": fact.statement,
+        "statement_en": fact.statement_en, "note": fact.note, "note_en": fact.note_en,
+        "keywords": json.dumps(list(fact.keywords), ensure_ascii=False),
+        "sources": json.dumps([s.to_dict() for s in fact.sources], ensure_ascii=False),
+        "as_of": fact.as_of, "until": fact.until, "confidence": fact.confidence, "revision": fact.revision,
+        "stale_en": json.dumps(list(fact.stale_en)),
+    }
+
+
+def row_fact(row: dict[str, Any]) -> Fact:
+    """The fact a facts-table row holds (the inverse of `fact_row`)."""
+    return Fact(
+        id=row["id"], topic=row["topic"], status=row["status"], verdict=row["verdict"] or "",
+        claim=row["claim"] or "", claim_en=row["claim_en"] or "", statement=row["statement"],
+        statement_en=row["statement_en"] or "", note=row["note"] or "", note_en=row["note_en"] or "",
+        keywords=tuple(json.loads(row["keywords"] or "[]")),
+        sources=tuple(Source(**s) for s in json.loads(row["sources"] or "[]")),
+        as_of=row["as_of"] or "", until=row["until"] or "", confidence=row["confidence"] or "high",
+        revision=row["revision"], stale_en=tuple(json.loads(row.get("stale_en") or "[]")),
+    )
+
+
 
 
 @dataclass
@@ -75,6 +111,8 @@ class Store:
         self.db = db
         self.analyzer = analyzer
         MIGRATIONS.apply(db)
+        self.people = PeopleRecords(db)
+        self.newsroom = NewsroomRecords(db)
         self._facts: dict[tuple[str, int, str], Fact] = {}  # parsed facts by id and revision
         self._vocabulary: Vocabulary | None = None
         self._vocabulary_stamp: tuple[int, int] | None = None
@@ -107,7 +145,7 @@ class Store:
 
     def set_meta(self, key: str, value: str) -> None:
         """Store a setting."""
-        self.db["meta"].upsert({"key": key, "value": value}, pk="key")
+        self.db.table("meta").upsert({"key": key, "value": value}, pk="key")
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -115,21 +153,10 @@ class Store:
         key = (row["id"], row["revision"], row["status"])
         fact = self._facts.get(key)
         if fact is None:
-            fact = self._facts[key] = self._read_fact(row)
+            fact = self._facts[key] = row_fact(row)
             if len(self._facts) > FACT_CACHE:
                 self._facts.pop(next(iter(self._facts)))
         return fact
-
-    def _read_fact(self, row: dict[str, Any]) -> Fact:
-        return Fact(
-            id=row["id"], topic=row["topic"], status=row["status"], verdict=row["verdict"] or "",
-            claim=row["claim"] or "", claim_en=row["claim_en"] or "", statement=row["statement"],
-            statement_en=row["statement_en"] or "", note=row["note"] or "", note_en=row["note_en"] or "",
-            keywords=tuple(json.loads(row["keywords"] or "[]")),
-            sources=tuple(Source(**s) for s in json.loads(row["sources"] or "[]")),
-            as_of=row["as_of"] or "", until=row["until"] or "", confidence=row["confidence"] or "high",
-            revision=row["revision"],
-        )
 
     def get(self, fact_id: str) -> Fact | None:
         """The current version of a fact, whatever its status."""
@@ -180,7 +207,7 @@ class Store:
         )
         cursor = self.db.execute(sql, [match_expression, limit])
         columns = [c[0] for c in cursor.description]
-        return [self._hit(row, row["relevance"]) for row in (dict(zip(columns, r)) for r in cursor)]
+        return [self._hit(row, row["relevance"]) for row in (dict(zip(columns, r, strict=False)) for r in cursor)]
 
     def _hit(self, row: dict[str, Any], relevance: float) -> Hit:
         return Hit(self._fact(row), relevance, f"{row['search_text']} {row['search_keywords']}", row["search_stems"],
@@ -226,8 +253,8 @@ class Store:
             "by_topic": dict(sorted(Counter(f.topic for f in facts if f.status == "active").items())),
             "by_verdict": dict(sorted(Counter(f.verdict or "-" for f in facts if f.status == "active").items())),
             "sources": sum(len(f.sources) for f in facts),
-            "versions": self.db["fact_versions"].count,
-            "audit_rows": self.db["audit"].count,
+            "versions": self.db.table("fact_versions").count,
+            "audit_rows": self.db.table("audit").count,
             "index_terms": len(self.vocabulary().doc_freq),
         }
 
@@ -249,42 +276,43 @@ class Store:
         self.db.execute("DELETE FROM fact_urls WHERE num = ?", [num])
         if fact.status == "active":
             keys = {url_key(s.url) for s in fact.sources if s.url} - {""}
-            self.db["fact_urls"].insert_all([{"url_key": k, "num": num} for k in sorted(keys)])
+            self.db.table("fact_urls").insert_all([{"url_key": k, "num": num} for k in sorted(keys)])
 
     def save(self, fact: Fact, actor: str, action: str, origin: str = ORIGIN_BOT,
-             reason: str = "") -> Fact:
+             reason: str = "", base: int | None = None) -> Fact:
         """Write a new version of `fact` (insert or update) with its version and audit rows.
 
-        All three writes happen in one transaction. Returns the fact with its new revision.
+        All three writes happen in one transaction. With `base`, the change was made against that
+        revision: if the fact has moved on since, nothing is written and `StaleRevision` is raised.
+        Returns the fact with its new revision.
         """
         now = utcnow()
-        with self.db.atomic():
+        with write(self.db):
             before = self.get(fact.id)
+            if base is not None and (before.revision if before else 0) != base:
+                raise StaleRevision(fact.id, base, before or fact)
             revision = (before.revision if before else 0) + 1
             saved = fact.with_changes(revision=revision)
             data = saved.to_dict()
-            row = {
-                "id": saved.id, "topic": saved.topic, "status": saved.status, "verdict": saved.verdict,
-                "claim": saved.claim, "claim_en": saved.claim_en, "statement": saved.statement,
-                "statement_en": saved.statement_en, "note": saved.note, "note_en": saved.note_en,
-                "keywords": json.dumps(list(saved.keywords), ensure_ascii=False),
-                "sources": json.dumps([s.to_dict() for s in saved.sources], ensure_ascii=False),
-                "as_of": saved.as_of, "until": saved.until, "confidence": saved.confidence,
-                "revision": revision, "origin": origin, "updated_at": now,
-                **self._search_columns(saved),
-            }
+            row = {**fact_row(saved), "origin": origin, "updated_at": now, **self._search_columns(saved)}
             if before is None:
-                self.db["facts"].insert({**row, "created_at": now})
+                self.db.table("facts").insert({**row, "created_at": now})
             else:
-                self.db["facts"].update(self._num(saved.id), row)
+                self.db.table("facts").update(self._num(saved.id), row)
             self._index_urls(self._num(saved.id), saved)
-            self.db["fact_versions"].insert({
+            self.db.table("fact_versions").insert({
                 "fact_id": saved.id, "revision": revision, "action": action, "actor": actor, "at": now,
                 "data": json.dumps(data, ensure_ascii=False, sort_keys=True),
             })
             self._audit(actor, action, saved.id, before.to_dict() if before else None, data, reason, now)
         self._writes += 1
         return saved
+
+    def version(self, fact_id: str, revision: int) -> Fact | None:
+        """A fact as it was at `revision`."""
+        row = self.db.execute("SELECT data FROM fact_versions WHERE fact_id = ? AND revision = ?",
+                              [fact_id, revision]).fetchone()
+        return Fact.from_dict(json.loads(row[0]), revision) if row else None
 
     def _num(self, fact_id: str) -> int:
         return self.db.execute("SELECT num FROM facts WHERE id = ?", [fact_id]).fetchone()[0]
@@ -296,11 +324,11 @@ class Store:
             for key in sorted(set(before or {}) | set(after or {}))
             if (before or {}).get(key) != (after or {}).get(key)
         }
-        detail = {"changes": changes}
+        detail: dict[str, Any] = {"changes": changes}
         if reason:
             detail["reason"] = reason
-        self.db["audit"].insert({"at": at, "actor": actor, "action": action, "fact_id": fact_id,
-                                 "detail": json.dumps(detail, ensure_ascii=False)})
+        self.db.table("audit").insert({"at": at, "actor": actor, "action": action, "fact_id": fact_id,
+                                       "detail": json.dumps(detail, ensure_ascii=False)})
 
     def audit(self, actor: str, action: str, fact_id: str | None = None, reason: str = "") -> None:
         """Record an event that changes no fact (a refused command, for instance)."""
@@ -316,7 +344,7 @@ class Store:
         """
         report = ImportReport()
         incoming = {f.id for f in facts}
-        with self.db.atomic():
+        with write(self.db):
             for fact in facts:
                 current = self.get(fact.id)
                 if current is None:
@@ -336,10 +364,10 @@ class Store:
 
     def reindex(self) -> None:
         """Recompute every fact's search columns (after the lexicon changed); triggers update FTS5."""
-        with self.db.atomic():
+        with write(self.db):
             for fact in self.facts(status=None):
                 num = self._num(fact.id)
-                self.db["facts"].update(num, self._search_columns(fact))
+                self.db.table("facts").update(num, self._search_columns(fact))
                 self._index_urls(num, fact)
             self.set_meta("lexicon", self._index_version)
         self._writes += 1
@@ -348,7 +376,7 @@ class Store:
     def optimize(self) -> None:
         """Merge the full-text index into one segment after a bulk change: each search then reads one
         b-tree per word instead of one per earlier write."""
-        with self.db.atomic():
+        with write(self.db):
             self.db.execute("INSERT INTO facts_fts(facts_fts) VALUES('optimize')")
 
     # -- words taught in the chat --------------------------------------------------------------
@@ -363,10 +391,10 @@ class Store:
         Returns the ids of the facts re-indexed.
         """
         now = utcnow()
-        with self.db.atomic():
+        with write(self.db):
             before = self.words().get(variant)
-            self.db["words"].upsert({"variant": variant, "standard": standard, "added_by": actor, "added_at": now},
-                                    pk="variant")
+            self.db.table("words").upsert(
+                {"variant": variant, "standard": standard, "added_by": actor, "added_at": now}, pk="variant")
             self._audit(actor, "word:add", None, {"word": variant, "standard": before} if before is not None else None,
                         {"word": variant, "standard": standard}, "", now)
             self.analyzer.learn(self.words())
@@ -376,7 +404,7 @@ class Store:
             for fact_id in touched:
                 fact = self.get(fact_id)
                 if fact is not None:
-                    self.db["facts"].update(self._num(fact_id), self._search_columns(fact))
+                    self.db.table("facts").update(self._num(fact_id), self._search_columns(fact))
             self.set_meta("lexicon", self._index_version)
         self._writes += 1
         return touched

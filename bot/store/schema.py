@@ -11,7 +11,7 @@ migration = MIGRATIONS()
 @migration
 def m001_facts(db: Database) -> None:
     """Facts with their search columns and FTS5 index, versions, audit log and settings."""
-    db["facts"].create(
+    db.table("facts").create(
         {
             "num": int,  # integer key: the FTS5 index refers to rows by it, and VACUUM keeps it
             "id": str,
@@ -40,68 +40,90 @@ def m001_facts(db: Database) -> None:
         pk="num",
         not_null={"id", "topic", "status", "statement", "revision"},
     )
-    db["facts"].create_index(["id"], unique=True)
-    db["facts"].create_index(["topic", "status"])
-    db["facts"].enable_fts(["search_text", "search_keywords", "search_stems"], create_triggers=True)
+    db.table("facts").create_index(["id"], unique=True)
+    db.table("facts").create_index(["topic", "status"])
+    db.table("facts").enable_fts(["search_text", "search_keywords", "search_stems"], create_triggers=True)
     db.execute("CREATE VIRTUAL TABLE facts_vocab USING fts5vocab(facts_fts, 'row')")
-    db["fact_versions"].create(
+    db.table("fact_versions").create(
         {"id": int, "fact_id": str, "revision": int, "data": str, "action": str, "actor": str, "at": str},
         pk="id",
     )
-    db["fact_versions"].create_index(["fact_id", "revision"], unique=True)
-    db["audit"].create(
+    db.table("fact_versions").create_index(["fact_id", "revision"], unique=True)
+    db.table("audit").create(
         {"id": int, "at": str, "actor": str, "action": str, "fact_id": str, "detail": str},
         pk="id",
     )
-    db["audit"].create_index(["fact_id"])
-    db["meta"].create({"key": str, "value": str}, pk="key")
+    db.table("audit").create_index(["fact_id"])
+    db.table("meta").create({"key": str, "value": str}, pk="key")
 
 
 @migration
 def m002_citizens(db: Database) -> None:
     """What the hotline keeps about citizens: hashed ids only, no names or phone numbers."""
-    db["users"].create(
+    db.table("users").create(
         {"user_hash": str, "lang": str, "active": int, "updated_at": str}, pk="user_hash")
-    db["questions"].create(
+    db.table("questions").create(
         {"id": int, "user_hash": str, "text": str, "normalized": str, "asked_at": str, "status": str,
          "fact_id": str, "answered_at": str, "answered_by": str},
         pk="id",
     )
-    db["questions"].create_index(["status", "asked_at"])
+    db.table("questions").create_index(["status", "asked_at"])
     # Where to send the answer to a queued question; deleted once the question is closed.
-    db["question_chats"].create({"question_id": int, "chat_id": int}, pk="question_id")
-    db["feedback"].create(
+    db.table("question_chats").create({"question_id": int, "chat_id": int}, pk="question_id")
+    db.table("feedback").create(
         {"id": int, "at": str, "user_hash": str, "fact_id": str, "revision": int, "helpful": int}, pk="id")
-    db["query_log"].create(
+    db.table("query_log").create(
         {"id": int, "at": str, "user_hash": str, "answered": int, "fact_id": str, "terms": str}, pk="id")
-    db["query_log"].create_index(["at"])
+    db.table("query_log").create_index(["at"])
     # Facts sent to a chat, kept 30 days so that a corrected or retracted fact can be followed up.
-    db["deliveries"].create(
+    db.table("deliveries").create(
         {"id": int, "at": str, "chat_id": int, "user_hash": str, "fact_id": str, "revision": int}, pk="id")
-    db["deliveries"].create_index(["fact_id", "at"])
+    db.table("deliveries").create_index(["fact_id", "at"])
 
 
 @migration
 def m003_moderation(db: Database) -> None:
     """Moderators (staff, by Telegram id) and proposals awaiting a second moderator's review."""
-    db["moderators"].create({"user_id": int, "added_by": str, "added_at": str}, pk="user_id")
-    db["proposals"].create(
+    db.table("moderators").create({"user_id": int, "added_by": str, "added_at": str}, pk="user_id")
+    db.table("proposals").create(
         {"id": int, "fact_id": str, "kind": str, "data": str, "proposer": str, "created_at": str,
          "status": str, "reviewer": str, "reviewed_at": str, "reason": str},
         pk="id",
     )
-    db["proposals"].create_index(["status"])
+    db.table("proposals").create_index(["status"])
 
 
 @migration
 def m004_fact_analysis(db: Database) -> None:
     """Each fact's analysed terms (computed when indexed) and the links its sources give."""
-    db["facts"].add_column("analysis", str)  # JSON of analysis.FactTerms
-    db["fact_urls"].create({"url_key": str, "num": int}, pk=("url_key", "num"))
-    db["fact_urls"].create_index(["num"])
+    db.table("facts").add_column("analysis", str)  # JSON of analysis.FactTerms
+    db.table("fact_urls").create({"url_key": str, "num": int}, pk=("url_key", "num"))
+    db.table("fact_urls").create_index(["num"])
 
 
 @migration
 def m005_words(db: Database) -> None:
     """Words moderators taught the bot in the chat ("/kata sonde = tidak"), kept with who and when."""
-    db["words"].create({"variant": str, "standard": str, "added_by": str, "added_at": str}, pk="variant")
+    db.table("words").create({"variant": str, "standard": str, "added_by": str, "added_at": str}, pk="variant")
+
+
+@migration
+def m006_newsroom(db: Database) -> None:
+    """The newsroom's durable state: review against a base revision, drafts, the notice outbox,
+    English texts awaiting review, and one feedback per citizen and answer."""
+    db.table("facts").add_column("stale_en", str)  # JSON list of fields whose English predates an edit
+    db.table("proposals").add_column("base_revision", int)  # the revision the proposal was written against
+    db.table("proposals").add_column("changes", str)  # JSON {field: new value}; "data" keeps the whole fact
+    db.table("proposals").add_column("proposer_id", int)  # to tell the proposer the outcome
+    db.table("drafts").create({"user_id": int, "data": str, "updated_at": str}, pk="user_id")
+    db.table("outbox").create(
+        {"id": int, "kind": str, "chat_id": int, "user_hash": str, "fact_id": str, "revision": int,
+         "payload": str, "created_at": str, "due_at": str, "attempts": int, "status": str,
+         "sent_at": str, "error": str},
+        pk="id",
+    )
+    db.table("outbox").create_index(["status", "due_at"])
+    # One vote per citizen, fact and revision: a second press changes the vote, it does not add one.
+    db.execute("DELETE FROM feedback WHERE id NOT IN "
+               "(SELECT max(id) FROM feedback GROUP BY user_hash, fact_id, revision)")
+    db.table("feedback").create_index(["user_hash", "fact_id", "revision"], unique=True)

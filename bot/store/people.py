@@ -1,0 +1,157 @@
+"""What the hotline records about citizens, as rows: hashed ids only, no names or phone numbers.
+
+A chat id is kept only where the bot must write back: for a question the citizen agreed to forward
+(until it is answered or dismissed) and for facts sent in the last 30 days (so a correction can
+follow). The query log keeps only index words, never the message.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from bot.store.base import days_ago, insert, utcnow, write
+
+DELIVERY_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question a citizen agreed to forward to moderators."""
+
+    id: int
+    user_hash: str
+    text: str
+    normalized: str
+    asked_at: str
+    status: str
+
+
+class PeopleRecords:
+    """Citizens' preferences, forwarded questions, feedback, query log and deliveries."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    # -- preferences and reachability ------------------------------------------------------
+
+    def lang(self, user_hash: str) -> str | None:
+        """The user's chosen language, if any."""
+        row = self.db.execute("SELECT lang FROM users WHERE user_hash = ?", [user_hash]).fetchone()
+        return row[0] if row and row[0] else None
+
+    def set_lang(self, user_hash: str, lang: str) -> None:
+        """Remember the user's language (and that they can be reached)."""
+        self.db.table("users").upsert({"user_hash": user_hash, "lang": lang, "active": 1, "updated_at": utcnow()},
+                                      pk="user_hash")
+
+    def set_active(self, user_hash: str, active: bool) -> None:
+        """Mark a user reachable or not."""
+        self.db.table("users").upsert({"user_hash": user_hash, "active": int(active), "updated_at": utcnow()},
+                                      pk="user_hash")
+
+    def is_active(self, user_hash: str) -> bool:
+        """False once the user blocked the bot."""
+        row = self.db.execute("SELECT active FROM users WHERE user_hash = ?", [user_hash]).fetchone()
+        return not row or row[0] != 0
+
+    # -- forwarded questions -------------------------------------------------------------------
+
+    def queue_question(self, user_hash: str, chat_id: int, text: str, normalized: str) -> tuple[int, bool]:
+        """Store a question the citizen agreed to forward. Returns its id and whether it is new: the
+        same open question from the same citizen (a double tap) is stored once."""
+        with write(self.db):
+            row = self.db.execute(
+                "SELECT id FROM questions WHERE user_hash = ? AND normalized = ? AND status = 'open'",
+                [user_hash, normalized]).fetchone()
+            if row:
+                return row[0], False
+            question_id = insert(self.db, "questions", {
+                "user_hash": user_hash, "text": text, "normalized": normalized, "asked_at": utcnow(),
+                "status": "open", "fact_id": None, "answered_at": None, "answered_by": None,
+            })
+            self.db.table("question_chats").insert({"question_id": question_id, "chat_id": chat_id})
+        return question_id, True
+
+    def open_questions(self) -> list[Question]:
+        """Questions waiting for moderators, oldest first."""
+        return [Question(r["id"], r["user_hash"], r["text"], r["normalized"], r["asked_at"], r["status"])
+                for r in self.db.query("SELECT * FROM questions WHERE status = 'open' ORDER BY asked_at, id")]
+
+    def close_questions(self, question_ids: tuple[int, ...], status: str, actor: str,
+                        fact_id: str | None) -> list[tuple[int, str]]:
+        """Close questions (answered or dismissed); returns the (chat, user hash) pairs that asked.
+        Their chat ids are deleted with them."""
+        marks = ",".join("?" * len(question_ids))
+        with write(self.db):
+            chats = self.db.execute(
+                f"SELECT DISTINCT question_chats.chat_id, questions.user_hash FROM question_chats "
+                f"JOIN questions ON questions.id = question_chats.question_id "
+                f"WHERE question_chats.question_id IN ({marks})", question_ids).fetchall()
+            self.db.execute(
+                f"UPDATE questions SET status = ?, fact_id = ?, answered_at = ?, answered_by = ? WHERE id IN ({marks})",
+                [status, fact_id, utcnow(), actor, *question_ids])
+            self.db.execute(f"DELETE FROM question_chats WHERE question_id IN ({marks})", question_ids)
+        return [(int(chat), str(who)) for chat, who in chats]
+
+    # -- feedback, query log, deliveries ------------------------------------------------------
+
+    def record_feedback(self, user_hash: str, fact_id: str, revision: int, helpful: bool) -> None:
+        """A citizen's 👍/👎 on an answer; a second press replaces the first."""
+        with write(self.db):
+            self.db.execute(
+                "INSERT INTO feedback (at, user_hash, fact_id, revision, helpful) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (user_hash, fact_id, revision) DO UPDATE SET helpful = excluded.helpful, "
+                "at = excluded.at", [utcnow(), user_hash, fact_id, revision, int(helpful)])
+
+    def log_query(self, user_hash: str, answered: bool, fact_id: str | None, terms: list[str]) -> None:
+        """One line of statistics about a query: index words only, never the message."""
+        self.db.table("query_log").insert({"at": utcnow(), "user_hash": user_hash, "answered": int(answered),
+                                           "fact_id": fact_id, "terms": json.dumps(terms[:10])})
+
+    def record_delivery(self, chat_id: int, user_hash: str, fact_id: str, revision: int) -> None:
+        """Remember that a fact was sent to a chat; records older than 30 days are purged."""
+        with write(self.db):
+            self.db.table("deliveries").insert({"at": utcnow(), "chat_id": chat_id, "user_hash": user_hash,
+                                                "fact_id": fact_id, "revision": revision})
+            self.db.execute("DELETE FROM deliveries WHERE at < ?", [days_ago(DELIVERY_DAYS)])
+
+    def delivered_before(self, fact_id: str, revision: int) -> list[tuple[int, str]]:
+        """Chats (with their user hash) that received an older revision of a fact in the last 30 days."""
+        rows = self.db.execute(
+            "SELECT chat_id, user_hash FROM deliveries WHERE fact_id = ? AND revision < ? AND at >= ? "
+            "GROUP BY chat_id", [fact_id, revision, days_ago(DELIVERY_DAYS)]).fetchall()
+        return [(int(chat), str(who)) for chat, who in rows]
+
+    # -- statistics --------------------------------------------------------------------------
+
+    def queries_since(self, since: str) -> int:
+        """How many queries were logged since `since` (ISO UTC)."""
+        return int(self.db.execute("SELECT count(*) FROM query_log WHERE at >= ?", [since]).fetchone()[0])
+
+    def answered_since(self, since: str) -> int:
+        """How many of them were answered."""
+        return int(self.db.execute("SELECT count(*) FROM query_log WHERE at >= ? AND answered = 1",
+                                   [since]).fetchone()[0])
+
+    def query_terms_since(self, since: str) -> list[list[str]]:
+        """The logged index words of each query since `since`."""
+        return [json.loads(raw or "[]") for (raw,) in self.db.execute("SELECT terms FROM query_log WHERE at >= ?",
+                                                                      [since])]
+
+    def answer_waits(self) -> list[tuple[str, str]]:
+        """(asked, answered) times of answered questions."""
+        return [(q, a) for q, a in self.db.execute(
+            "SELECT asked_at, answered_at FROM questions WHERE status = 'answered' AND answered_at IS NOT NULL")]
+
+    def feedback_since(self, since: str) -> tuple[int, int]:
+        """(helpful votes, all votes) since `since`: one vote per citizen and answer."""
+        helpful, total = self.db.execute(
+            "SELECT coalesce(sum(helpful), 0), count(*) FROM feedback WHERE at >= ?", [since]).fetchone()
+        return int(helpful), int(total)
+
+    def open_question_count(self) -> int:
+        """Questions waiting for moderators."""
+        return int(self.db.execute("SELECT count(*) FROM questions WHERE status = 'open'").fetchone()[0])
