@@ -44,7 +44,7 @@ REGIONS = frozenset({"provinces", "districts"})  # counting places: a count of r
 # keywords (a lookup). A near miss is a misquote only in a check or a statement.
 QUESTION, CHECK, STATEMENT, LOOKUP = "question", "check", "statement", "lookup"
 # What a question asks for (see lexicon [questions]); "plan" and "outcome" tell a target from a result.
-ASKED = ("who", "howmany", "when", "where", "now", "rank", "why", "plan", "outcome", "contact", "date")
+ASKED = ("who", "howmany", "when", "where", "now", "again", "rank", "why", "plan", "outcome", "contact", "date")
 CLITICS = ("nya", "lah", "kah", "pun")  # "alamatnya", "benarkah": the word and its particle
 SHORT_ACRONYM = 4  # acronyms this short are written in capitals ("BSU"); longer ones capitalised ("Kemnaker")
 STATEMENT_MIN_WORDS = 6  # fewer informative words, without a question: keywords, not a statement
@@ -185,6 +185,8 @@ class FactTerms:
     named: bool = False  # names a person (can answer "who is the bupati", not only "who decided")
     urls: tuple[str, ...] = ()
     says: frozenset[str] = frozenset()  # what kinds of answer it holds: "reason", "rank", "plan"
+    reasons: tuple[tuple[str, ...], ...] = ()  # words (and stems) of each sentence giving a reason
+    broad: frozenset[str] = frozenset()  # head words used on their own, not only in a concept
 
     @property
     def topic_anchors(self) -> tuple[tuple[str, ...], ...]:
@@ -202,6 +204,7 @@ def dump_fact_terms(terms: FactTerms) -> str:
     data = asdict(terms)
     data["qualifiers"] = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in data["qualifiers"].items()}
     data["says"] = sorted(terms.says)
+    data["broad"] = sorted(terms.broad)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -216,7 +219,8 @@ def load_fact_terms(text: str | None) -> FactTerms:
                             tuple(Number(**n) for n in q["numbers"]))
     return FactTerms(tuple(tuple(k) for k in data["keywords"]), tuple(data["claim"]), tuple(data["lead"]),
                      tuple(data["correction"]), qualifiers, data["people"], data.get("named", False),
-                     tuple(data["urls"]), frozenset(data.get("says", ())))
+                     tuple(data["urls"]), frozenset(data.get("says", ())),
+                     tuple(tuple(r) for r in data.get("reasons", ())), frozenset(data.get("broad", ())))
 
 
 class Analyzer:
@@ -245,6 +249,7 @@ class Analyzer:
                 self._display.setdefault("".join(tokens), compound)
                 self.compound_tokens.append(tokens)
         self._heads = {"".join(t): t[0] for t in self.compound_tokens}  # "kabupatenprioritas" -> "kabupaten"
+        self._head_words = frozenset(self._heads.values())
         for variant, canonical in lexicon.phrases.items():  # a role as written out: "wapres" -> "wakil presiden"
             if canonical in lexicon.roles and " " in variant:
                 self._display.setdefault(canonical, variant)
@@ -468,6 +473,12 @@ class Analyzer:
             claim_words = set(claim_tokens) | {self.stem(t) for t in claim_tokens}
             correction = tuple(dict.fromkeys(t for t in self._informative(statement_tokens)
                                              if t not in claim_words and self.stem(t) not in claim_words))
+        reason_words = self.lexicon.asks.get("reasons", frozenset())
+        reasons = tuple(tuple(sorted({w for t in tokens for w in (t, self.stem(t))}))
+                        for tokens in (self.tokens(s) + self.merge(self.tokens(s)) for s in sentences(statement))
+                        if any(t in reason_words or self.stem(t) in reason_words for t in tokens))
+        # A concept's head word used on its own ("kemiskinan umum turun ke …" beside "kemiskinan ekstrem").
+        broad = frozenset(t for t in statement_tokens if t in self._head_words)
         named = any(t in self.lexicon.names for t in everything)
         people = named or bool(qualifiers.roles)
         says = set(kind for kind, words in (("reason", self.lexicon.asks.get("reasons", ())),
@@ -484,7 +495,8 @@ class Analyzer:
         keyword_anchors = tuple(a for a in (tuple(self._informative(k)) for k in keyword_tokens) if a)
         return FactTerms(keyword_anchors, tuple(self._informative(claim_tokens)), tuple(self._informative(first)),
                          correction, qualifiers, people, named,
-                         tuple(dict.fromkeys(k for k in map(url_key, source_urls) if k)), frozenset(says))
+                         tuple(dict.fromkeys(k for k in map(url_key, source_urls) if k)), frozenset(says),
+                         reasons, broad)
 
     def _place_has_figure(self, tokens: list[str], number: Number) -> bool:
         for i, token in enumerate(tokens):
@@ -565,7 +577,7 @@ class Analyzer:
             elif after and after not in PER_WORDS and not self.is_function(after) and not _DECIMAL.match(after) \
                     and not after.isdigit():
                 unit = self.unit(after)
-            place = next((key for key in map(self.place_of, reversed(earlier + tokens[:i])) if key), "")
+            place = self._place_before(earlier, tokens[:i])
             window = tokens[i + 1:i + 1 + NUMBER_CONTEXT]  # "X pada Maret 2021": the period follows
             year = next((t for t in window if _YEAR.match(t)), "") or \
                 next((t for t in reversed(tokens[:i]) if _YEAR.match(t)), "")
@@ -573,6 +585,16 @@ class Analyzer:
                 next((t for t in reversed(tokens[:i]) if t in lex.months), "")
             found.append(Number(value, unit, token, place, year, month))
         return found
+
+    def _place_before(self, earlier: list[str], clause: list[str]) -> str:
+        """The place a number is for: the last one named before it, unless its own clause also names a
+        place inside that one ("Sumba Tengah … tertinggi di NTT …, yaitu 31,78 persen": Sumba Tengah)."""
+        named = [key for key in map(self.place_of, clause) if key]
+        if named:
+            last = named[-1]
+            inside = [p for p in named if last in self.places[p].within]
+            return inside[-1] if inside else last
+        return next((key for key in map(self.place_of, reversed(earlier)) if key), "")
 
     # -- reading a message ----------------------------------------------------------------------
 
@@ -594,8 +616,9 @@ class Analyzer:
         lex = self.lexicon
         forms = {t for token in asked for t in (token, _without_clitic(token))}
         kinds = {kind for kind in ASKED if forms & lex.asks.get(kind, frozenset())}
-        if self._asks_regions(asked):
-            kinds.add("regions")
+        places_asked = self._asks_regions(asked)
+        if places_asked:
+            kinds.add(places_asked)
         asks = frozenset(kinds)
         check_words = lex.asks.get("check", frozenset())
         if any(self._asks_open(parts[i]) for i in kept if questions[i]):
@@ -622,6 +645,8 @@ class Analyzer:
             return False
         if all(t in lex.padding or t in self._weak for t in informative):
             return False
+        if part[0] in lex.smalltalk and any(t in lex.address for t in part[1:]):
+            return False  # a salutation: "Selamat pagi grup *Arisan RT 05 angkatan 2018*"
         first = next((i for i, t in enumerate(part) if t in lex.first_person), None)
         return first is None or not any(t in lex.intro for t in part[first + 1:first + 4])
 
@@ -667,6 +692,10 @@ class Analyzer:
                 units.discard(TIME)  # "berapa tahun" asks a duration; "th 2021 … brp" does not
             if len(units) > 1:
                 units.discard(FIGURE)  # "berapa rumah tangga miskin": households, not any figure of poverty
+            noun = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if not units and noun and noun not in self.lexicon.asks.get("degree", frozenset()) \
+                    and self._countable(noun, asks) and self.kind(noun) == CONTENT and noun not in self.places:
+                units.add(noun)  # "berapa pesantren": a fact must count that very thing
             return frozenset(units)  # none: any number will do
         return frozenset()
 
@@ -678,16 +707,22 @@ class Analyzer:
         head = self._heads.get(noun)
         return units.get(head, noun) if head else noun
 
-    def _asks_regions(self, tokens: list[str]) -> bool:
-        """A question for a list of places: "kabupaten mana saja", "kabupatennya apa aja", "which districts"."""
+    def _asks_regions(self, tokens: list[str]) -> str:
+        """"regions" for a list of places ("kabupaten mana saja", "kabupatennya apa aja", "which
+        districts"); "which" for one place ("kabupaten mana yang paling tinggi?"); else ""."""
         regions = self.lexicon.asks.get("regions", frozenset())
-        listing = "mana" in tokens or any(a == "apa" and b in ("saja", "aja")
-                                          for a, b in zip(tokens, tokens[1:], strict=False))
+        pairs = list(zip(tokens, tokens[1:], strict=False))
+        listing = any(a in ("mana", "apa") and b in ("saja", "aja") for a, b in pairs)
         for i, token in enumerate(tokens):
             head = self._heads.get(token, _without_clitic(token))
-            if head in regions and (listing or (i and tokens[i - 1] in ("which", "what"))):
-                return True
-        return False
+            if head not in regions:
+                continue
+            plural = token.endswith("s")  # "which districts" (no Indonesian word of the list ends in s)
+            if listing or (i and tokens[i - 1] in ("which", "what") and plural):
+                return "regions"
+            if "mana" in tokens or (i and tokens[i - 1] in ("which", "what")):
+                return "which"
+        return ""
 
     def _countable(self, token: str, asks: frozenset[str]) -> bool:
         return not self.is_function(token) and token not in asks and token not in SCALES

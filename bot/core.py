@@ -81,6 +81,8 @@ class Checker:
         # Concepts that are a narrower measure than their head word ("kemiskinan ekstrem" of "kemiskinan").
         self._measures = {c: h for c, (h, _) in self._concepts.items()
                           if analyzer.lexicon.units.get(h) == FIGURE}
+        asks = analyzer.lexicon.asks
+        self._reason_words = asks.get("why", frozenset()) | asks.get("reasons", frozenset())
         self._measured = {w for t in analyzer.query_terms(sorted(analyzer.lexicon.measures)) for w in (t.token, t.stem)}
 
     def check(self, text: str | None) -> Answer:
@@ -127,7 +129,8 @@ class Checker:
                                               if {t.token, t.stem} & self._measured),
                                unexplained=bool(neutral), within=self._within,
                                parts=tuple(frozenset(p.tokens) for p in parts) if len(parts) > 1 else (),
-                               broader=self.analyzer.lexicon.broader, role_groups=self.analyzer.lexicon.role_groups)
+                               broader=self.analyzer.lexicon.broader, role_groups=self.analyzer.lexicon.role_groups,
+                               reason_words=self._reason_words)
         judged = match.rerank(question, candidates, self._months)
         judged = match.in_time_order(judged, qualifiers, self._months)
         shown = match.see_also(judged)

@@ -33,7 +33,7 @@ FREQUENCY_FILE = "indonesian-frequency.txt"
 PHRASE_SECTIONS = ("acronyms", "places", "names", "compounds", "misspellings", "slang", "english", "numbers",
                    "synonyms")
 WORD_LISTS = ("stopwords", "weak", "smalltalk", "no_stem", "places", "roles", "programmes", "padding",
-              "intro", "first_person", "foreign", "measures")
+              "intro", "first_person", "foreign", "measures", "address")
 COUNTRY = "indonesia"
 
 
@@ -66,6 +66,7 @@ class Lexicon:
     first_person: frozenset[str] = frozenset()
     foreign: frozenset[str] = frozenset()  # other countries
     measures: frozenset[str] = frozenset()  # what a figure measures ("kemiskinan", "stunting"): a count must be of it
+    address: frozenset[str] = frozenset()  # "grup", "bapak ibu": after a greeting, a salutation
     months: dict[str, int] = field(default_factory=dict)
     asks: dict[str, frozenset[str]] = field(default_factory=dict)  # question (and answer) words by kind
     units: dict[str, str] = field(default_factory=dict)  # counted noun -> what it counts ("orang" -> people)

@@ -122,6 +122,7 @@ class Query:
     within: dict[str, frozenset[str]] = field(default_factory=dict)  # place key -> places containing it
     broader: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "menaker" -> ("menteri",)
     role_groups: tuple[frozenset[str], ...] = ()  # roles that exclude each other (presiden, wapres)
+    reason_words: frozenset[str] = frozenset()  # "kenapa", "karena", "kriteria": the why, not its topic
 
     @property
     def tokens(self) -> frozenset[str]:
@@ -288,12 +289,12 @@ def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool) -> list[
     if "who" in asks and (not terms.people or (roles and not (terms.named and roles & _with_broader(terms, query)))):
         # "siapa bupati…" needs the role and a name; a role the fact contradicts is a false detail
         gaps.append(Gap("who", tuple(sorted(roles))))
-    if "howmany" in asks and not has_count(terms.qualifiers.numbers, reading.counted, asked, query.within,
+    if "howmany" in asks and not has_count(terms.qualifiers.numbers, reading.counted, asked,
                                            terms.qualifiers.places):
         gaps.append(Gap("howmany", tuple(sorted(reading.counted))))
     if "rank" in asks and "rank" not in terms.says:
         gaps.append(Gap("rank"))
-    if "why" in asks and "reason" not in terms.says:
+    if "why" in asks and not _gives_reason(query, terms):
         gaps.append(Gap("why"))
     if "outcome" in asks and "plan" in terms.says:
         gaps.append(Gap("plan"))
@@ -301,8 +302,11 @@ def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool) -> list[
         gaps.append(Gap("contact"))
     if "date" in asks and "date" not in terms.says:
         gaps.append(Gap("date"))
-    if "regions" in asks and len(terms.qualifiers.places - {COUNTRY}) < 2:
+    listed = _listed_places(terms.qualifiers.places, query.within)
+    if "regions" in asks and len(listed) < 2:
         gaps.append(Gap("regions"))  # "kabupaten mana saja?" asks for a list of places
+    if "which" in asks and not listed - asked.places:
+        gaps.append(Gap("regions"))  # "kabupaten mana yang tertinggi?" asks for a place the message does not name
     if asked.years and fact.as_of and "plan" not in asks:
         # A fact can report a year only once it has happened: a later year it names is a plan.
         last = (fact.until or fact.as_of)[:4]
@@ -310,6 +314,23 @@ def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool) -> list[
         if later:
             gaps.append(Gap("plan", tuple(later), (fact.as_of[:4],)))
     return gaps
+
+
+def _gives_reason(query: Query, terms: FactTerms) -> bool:
+    """Whether a fact gives a reason about what a why-question asks: a sentence of it with a reason
+    word ("karena") names the question's main topic word (not just any "because" in the fact)."""
+    topical = [t for t in query.terms if t.kind == CONTENT and t.token not in GENERIC
+               and not {t.token, t.stem, t.token.removesuffix("nya")} & query.reason_words]
+    if not topical:
+        return bool(terms.reasons)
+    topic = max(topical, key=lambda t: query.weights.get(t.token, 0.0))
+    return any(topic.token in sentence or topic.stem in sentence for sentence in terms.reasons)
+
+
+def _listed_places(places: frozenset[str], within: dict[str, frozenset[str]]) -> set[str]:
+    """The places a fact lists, not counting those that only say where another is ("Kupang, NTT")."""
+    places = places - {COUNTRY}
+    return {p for p in places if not any(p in within.get(other, ()) for other in places)}
 
 
 def _with_broader(terms: FactTerms, query: Query) -> frozenset[str]:
@@ -325,9 +346,10 @@ def is_current(fact: Fact, today: date) -> bool:
 
 
 def has_count(numbers: Sequence[Number], units: frozenset[str], asked: Qualifiers,
-              within: dict[str, frozenset[str]], covered_places: frozenset[str] = frozenset()) -> bool:
+              covered_places: frozenset[str] = frozenset()) -> bool:
     """Whether a fact gives a number of one of `units` (any number but a duration, when none is
-    named), for the place and period asked when the figure says which it is for."""
+    named), for the place and period asked when the figure says which it is for (a district's
+    figure does not answer a question about its province)."""
     wanted = set(units)
     if ANY in wanted:
         wanted = set()  # "nomornya berapa?": any number
@@ -337,7 +359,7 @@ def has_count(numbers: Sequence[Number], units: frozenset[str], asked: Qualifier
     for n in numbers:
         if (n.unit not in wanted) if wanted else n.unit == TIME:
             continue
-        located = n.place in asked.places or asked.places & within.get(n.place, frozenset())
+        located = n.place in asked.places
         # A figure with no place of its own is for what the fact is about.
         if asked.places and not regions and not located and not (not n.place and asked.places & covered_places):
             continue
@@ -454,7 +476,8 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
         conflicts += concept_gaps(query.concepts, profile)
         # A fact about a narrower concept than the one asked ("kemiskinan ekstrem" for "kemiskinan").
         narrower = [(concept, head) for concept, head in query.measures.items()
-                    if concept in profile.words and head in query_tokens and concept not in query_tokens]
+                    if concept in profile.words and head in query_tokens and concept not in query_tokens
+                    and head not in profile.terms.broad]
         if "howmany" in reading.asks and any(not _contains(profile, t) for t in query.measured):
             # "Berapa angka stunting?" needs a figure of stunting, not any figure of the place and year.
             conflicts.append(Gap("howmany", tuple(sorted(reading.counted))))
@@ -463,9 +486,9 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
             conflicts += [Gap("broader", (head,), (concept,)) for concept, head in narrower]
         if reading.mode != STATEMENT:
             conflicts += kind_gaps(query, profile.terms, fact, echoed)
-        elif "now" in reading.asks and not echoed and not is_current(fact, query.today):
+        elif "now" in reading.asks and not echoed and not fact.verdict and not is_current(fact, query.today):
             # A forward about the present or the future ("mulai bulan depan …") is not confirmed by an
-            # old fact, unless it repeats a rated claim (scams say "daftar sekarang").
+            # old fact; a rated claim is different: scams and hoaxes come back ("daftar sekarang").
             conflicts.append(Gap("now", (), (fact.as_of,)))
 
         excused = {tok for gap in conflicts + contradictions for tok in _gap_tokens(gap, asked)}
@@ -482,8 +505,8 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
         claims_something = reading.mode in (CHECK, STATEMENT)
         # A wrong year is a misquote, unless the message speaks of another, later instance ("rakor
         # berikutnya … 2025"): then it is about something no fact covers yet.
-        later = ("now" in reading.asks and any(g.kind in ("year", "month") for g in conflicts)) or \
-            _asks_later(conflicts, profile.terms)
+        later = (bool({"now", "again"} & reading.asks) and any(g.kind in ("year", "month") for g in conflicts)) \
+            or _asks_later(conflicts, profile.terms)
         misquote = claims_something and identity and not later and all(g.kind in MISQUOTABLE for g in conflicts)
         # A contradicted detail does not count against the fact that corrects it when the message
         # clearly refers to that fact; otherwise it counts like any word the fact lacks. (With a

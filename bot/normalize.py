@@ -24,7 +24,9 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 _DECIMAL_TOKEN = re.compile(r"(?<=\d)d(?=\d)")
 _DECIMAL_WHOLE = re.compile(r"^\d+d\d+$")
 _LETTERS_OR_DIGITS = re.compile(r"[a-z]+|\d+")
-_SENTENCE_END = re.compile(r"[.!?\u2026]+(?=\s|$)|[\r\n]+")
+# Sentences end at . ! ? … before a space, at line breaks, and at a run of emoji between words (chat
+# writes "Selamat pagi grup 🙏 katanya …" as two sentences).
+_SENTENCE_END = re.compile(r"[.!?\u2026]+(?=\s|$)|[\r\n]+|(?<=\S)\s*[\U0001F300-\U0001FAFF\u2600-\u27BF]+\s+(?=\S)")
 _ABBREVIATION = re.compile(r"(?:^|\W)(?:kab|kec|kel|prov|no|tgl|dr|drs|ir|bpk|pak|bu|sdr|jl|rp|st|dll|dsb|dkk|"
                            r"mr|ms|vs|hlm|[a-z])$", re.IGNORECASE)  # a dot after these ends no sentence
 
@@ -168,6 +170,18 @@ def _read_number(tokens: list[str], start: int) -> tuple[list[str], int] | None:
     return [f"{whole}d{decimals}" if decimals else str(whole)], j
 
 
+def thousands(tokens: list[str]) -> list[str]:
+    """A whole number of thousands as the digits it stands for: "28 ribu" -> "28000", as "28.000" is
+    read, so that a figure matches however it is written ("1d14 juta" keeps its scale word)."""
+    out: list[str] = []
+    for token in tokens:
+        if token == "ribu" and out and out[-1].isdigit() and len(out[-1]) <= 3 and out[-1] != "0":
+            out[-1] = str(int(out[-1]) * 1000)
+        else:
+            out.append(token)
+    return out
+
+
 def display_token(token: str) -> str:
     """A token as a person would write it ("17d47" -> "17,47")."""
     return _DECIMAL_TOKEN.sub(",", token)
@@ -207,7 +221,7 @@ class Normalizer:
             if rewritten == words:
                 break
             words = rewritten
-        return words
+        return thousands(words)
 
     def _rewrite(self, words: list[str]) -> list[str]:
         out: list[str] = []

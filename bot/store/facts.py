@@ -27,7 +27,7 @@ from bot.store.schema import MIGRATIONS
 ORIGIN_FILE = "file"
 ORIGIN_BOT = "bot"
 BM25_WEIGHTS = (1.0, 2.0, 0.6)  # search_text, search_keywords, search_stems
-ANALYSIS_VERSION = "3"  # bump when the analyzer's output for facts changes: every fact is reindexed
+ANALYSIS_VERSION = "4"  # bump when the analyzer's output for facts changes: every fact is reindexed
 FACT_CACHE = 8192  # facts kept parsed in memory
 
 
