@@ -68,8 +68,8 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("CEKFAKTA_ALLOWED_NETWORKS", "(none)", "CIDRs that source URLs may point into although private"),
     Variable("CEKFAKTA_LOG_LEVEL", "INFO", "`DEBUG` (adds message texts), `INFO`, `WARNING` or `ERROR`"),
     Variable("CEKFAKTA_LOG_FORMAT", "text", "`text`, or `json`: one JSON object a line (`--log-format`)"),
-    Variable("CEKFAKTA_TIMEZONE", DEFAULT_TIMEZONE, "IANA time zone of log timestamps, charts, the digest "
-             "and times shown to moderators"),
+    Variable("CEKFAKTA_TIMEZONE", DEFAULT_TIMEZONE, "IANA time zone of log timestamps, the days of the "
+             "moderators' chart and the digest's time"),
     Variable("CEKFAKTA_PUBLIC_URL", "(none)", "base URL where `kb publish` output is served; fact pages, "
              "ClaimReview `url` and share links are built on it"),
     Variable("CEKFAKTA_PUBLISHER", "cekfakta", "the fact-checking organisation named as ClaimReview author "

@@ -111,7 +111,14 @@ def test_polling_serves_healthz_and_metrics_on_the_metrics_port(bot_api, tmp_pat
     env = _env(bot_api, tmp_path, CEKFAKTA_METRICS_PORT=str(port))
     with running(env=env, cwd=tmp_path) as process:
         bot_api.wait_for("setMyCommands", 2, timeout=30)
-        status, body, _ = get(f"http://127.0.0.1:{port}/healthz")
+        # The server starts before the Application does: 503 "not running" until then.
+        status, body = 0, b""
+        for _ in range(100):
+            status, body, _ = get(f"http://127.0.0.1:{port}/healthz")
+            if status == 200:
+                break
+            assert json.loads(body)["detail"] == "the bot is not running"
+            time.sleep(0.05)
         assert status == 200 and json.loads(body)["status"] == "ok"
         bot_api.push_update(Updates().message("jadwal kapal ferry kupang ke rote minggu depan"))
         bot_api.wait_for("sendMessage", 1, timeout=30)
@@ -122,7 +129,7 @@ def test_polling_serves_healthz_and_metrics_on_the_metrics_port(bot_api, tmp_pat
     assert f"Serving /healthz and /metrics on 127.0.0.1:{port}" in stderr
 
 
-def test_healthz_is_unhealthy_without_facts(bot_api, tmp_path):
+def test_healthz_is_unhealthy_without_a_database(tmp_path):
     import asyncio
 
     from bot.config import Settings
@@ -134,3 +141,15 @@ def test_healthz_is_unhealthy_without_facts(bot_api, tmp_path):
     probe = health_probe(Stopped(), Settings(db_path=tmp_path / "missing.db"))
     health = asyncio.run(probe())
     assert not health.ok and "no database" in health.message
+
+
+def test_healthz_is_unhealthy_while_the_bot_is_not_running(seeded_service):
+    import asyncio
+
+    from bot.tg.web import health_probe
+
+    class Stopped:
+        running = False
+
+    health = asyncio.run(health_probe(Stopped(), seeded_service.settings)())
+    assert not health.ok and health.message == "the bot is not running" and health.facts == 44
