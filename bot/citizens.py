@@ -60,9 +60,10 @@ class Citizens:
         """A citizen's 👍/👎 on an answer (one vote per answer; a second press replaces it)."""
         self.records.record_feedback(user_hash, fact_id, revision, helpful)
 
-    def log_query(self, user_hash: str, answered: bool, fact_id: str | None, terms: list[str]) -> None:
-        """One line of statistics about a query: index words only, never the message."""
-        self.records.log_query(user_hash, answered, fact_id, terms)
+    def log_query(self, user_hash: str, answered: bool, fact_id: str | None, terms: list[str],
+                  kind: str = "") -> None:
+        """One line of statistics about a query ("fact", "nearest", "not_found"…): index words only."""
+        self.records.log_query(user_hash, answered, fact_id, terms, kind)
 
     def record_delivery(self, chat_id: int, user_hash: str, fact_id: str, revision: int) -> None:
         """Remember that a fact was sent to a chat (for 30 days, so a correction can follow)."""

@@ -1,11 +1,23 @@
-"""Settings, read from environment variables once at start-up."""
+"""Settings, read once at start-up from the environment and an optional `.env` file.
+
+Every variable is listed in `VARIABLES` (name, default, meaning): `cekfakta --help`, `.env.example`
+and the README's table are checked against it by the tests. A bad value raises `ConfigError` naming
+the variable, never a bare "invalid literal".
+
+Why not pydantic-settings: it would bring pydantic and its compiled core for what is here a dozen
+string fields; it merges keyword arguments with the environment (so `Settings(db_path=...)` in a test
+would silently read the developer's `.env`); owner ids and CIDR lists need custom parsing all the
+same; and its multi-line validation errors would still need translating into one line per variable.
+"""
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_data_dir
@@ -13,7 +25,65 @@ from platformdirs import user_data_dir
 from bot.errors import ConfigError
 
 DEFAULT_BOT_API_URL = "https://api.telegram.org/bot"
+DEFAULT_TIMEZONE = "Asia/Makassar"  # WITA (UTC+8): Nusa Tenggara Timur's time zone
+ENV_FILE = ".env"
+PREFIX = "CEKFAKTA_"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+LOG_FORMATS = ("text", "json")
 _TOKEN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,100}$")
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One environment variable: its name, its default as documented, and what it means."""
+
+    name: str
+    default: str
+    meaning: str
+
+
+VARIABLES: tuple[Variable, ...] = (
+    Variable("TELEGRAM_BOT_TOKEN", "(none)", "the bot's token from @BotFather; `cekfakta run` needs it, "
+             "`cekfakta` without it opens the console chat"),
+    Variable("CEKFAKTA_DB", "user data folder", "the SQLite database; created and seeded on first use"),
+    Variable("CEKFAKTA_KNOWLEDGE", "the bundled `knowledge/`",
+             "knowledge folder imported on first use and whenever its files change"),
+    Variable("CEKFAKTA_LANG", "id", "default reply language, `id` or `en`"),
+    Variable("CEKFAKTA_SALT", "(a random salt kept in the database)",
+             "secret for hashing Telegram user ids; set it to keep it out of the database"),
+    Variable("CEKFAKTA_BOT_API_URL", DEFAULT_BOT_API_URL, "Bot API server (the token is appended), "
+             "e.g. a self-hosted one at `http://127.0.0.1:8081/bot`"),
+    Variable("CEKFAKTA_WEBHOOK_URL", "(none: long polling)", "public webhook URL; same as `run --webhook-url`"),
+    Variable("CEKFAKTA_WEBHOOK_LISTEN", "127.0.0.1", "address the web server (webhook, `/healthz`, "
+             "`/metrics`) binds; the container image sets `0.0.0.0`"),
+    Variable("CEKFAKTA_WEBHOOK_PORT", "8443", "port of the webhook server (`run --port`)"),
+    Variable("CEKFAKTA_WEBHOOK_SECRET", "(none)", "secret token Telegram must send with each webhook request; "
+             "only from the environment, since a command line is visible to every user in `ps`"),
+    Variable("CEKFAKTA_METRICS_PORT", "0 (off)", "in polling mode, serve `/metrics` and `/healthz` on this port "
+             "(webhook mode serves them on the webhook port)"),
+    Variable("CEKFAKTA_OWNER_IDS", "(none)", "comma-separated Telegram user ids of the owners, who manage moderators"),
+    Variable("CEKFAKTA_REVIEW", "single", "`single`: a moderator's change is served at once; "
+             "`two-person`: it waits for a second moderator"),
+    Variable("CEKFAKTA_ALLOWED_NETWORKS", "(none)", "CIDRs that source URLs may point into although private"),
+    Variable("CEKFAKTA_LOG_LEVEL", "INFO", "`DEBUG` (adds message texts), `INFO`, `WARNING` or `ERROR`"),
+    Variable("CEKFAKTA_LOG_FORMAT", "text", "`text`, or `json`: one JSON object a line (`--log-format`)"),
+    Variable("CEKFAKTA_TIMEZONE", DEFAULT_TIMEZONE, "IANA time zone of the newsroom: times shown to moderators, "
+             "the default \"as of\" date of a new fact, log timestamps, the chart's days and the digest's time"),
+    Variable("CEKFAKTA_DRAFT_TIMEOUT_MINUTES", "30", "minutes of silence after which a `/tambah` or `/ubah` "
+             "conversation closes (the draft is kept for `/lanjut`)"),
+    Variable("CEKFAKTA_PUBLIC_URL", "(none)", "base URL where `kb publish` output is served; fact pages, "
+             "ClaimReview `url` and share links are built on it"),
+    Variable("CEKFAKTA_PUBLISHER", "cekfakta", "the fact-checking organisation named as ClaimReview author "
+             "and on the public pages"),
+    Variable("CEKFAKTA_DIGEST_TIME", "(none: off)", "local time (`HH:MM`) of the daily digest of spikes in "
+             "unanswered words, sent to moderators"),
+    Variable("CEKFAKTA_DIGEST_MIN", "5", "a word is a spike when asked unanswered at least this often in a day "
+             "and three times its usual daily count"),
+    Variable("CEKFAKTA_ENV_FILE", ".env", "file of `NAME=value` lines read before the environment "
+             "(the environment wins); a missing default file is ignored"),
+)
+KNOWN = frozenset(v.name for v in VARIABLES)
 
 
 def default_db_path() -> Path:
@@ -23,7 +93,7 @@ def default_db_path() -> Path:
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything configurable, with defaults. See the README's configuration table."""
+    """Everything configurable, with defaults. See `VARIABLES` and the README's configuration table."""
 
     token: str = ""
     db_path: Path = field(default_factory=default_db_path)
@@ -38,62 +108,146 @@ class Settings:
     webhook_port: int = 8443
     webhook_secret: str = ""
     allowed_networks: str = ""  # CIDRs source URLs may point into despite being private (tests: 127.0.0.0/8)
-    timezone: str = "Asia/Makassar"  # the newsroom's clock (NTT: WITA, UTC+8) for times shown to moderators
+    metrics_port: int = 0  # polling mode: 0 = no metrics server
+    log_level: str = "INFO"
+    log_format: str = "text"
+    timezone: str = DEFAULT_TIMEZONE
+    public_url: str = ""  # without a trailing slash
+    publisher: str = "cekfakta"
+    digest_time: str = ""  # "HH:MM" local time; "" = no digest
+    digest_min: int = 5
     draft_timeout: float = 30 * 60  # seconds of silence after which a /tambah or /ubah conversation pauses
+    unknown: tuple[str, ...] = ()  # CEKFAKTA_* variables that mean nothing (typos), for a warning
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The configured time zone."""
+        return ZoneInfo(self.timezone)
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
-        """Read settings from `env` (default: the process environment)."""
-        env = dict(os.environ if env is None else env)
-        token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
-        lang = env.get("CEKFAKTA_LANG", "id").strip() or "id"
-        if lang not in ("id", "en"):
-            raise ConfigError("CEKFAKTA_LANG must be 'id' or 'en'")
-        review = env.get("CEKFAKTA_REVIEW", "single").strip() or "single"
-        if review not in ("single", "two-person"):
-            raise ConfigError("CEKFAKTA_REVIEW must be 'single' or 'two-person'")
-        try:
-            owners = frozenset(int(x) for x in re.split(r"[,\s]+", env.get("CEKFAKTA_OWNER_IDS", "")) if x)
-            port = int(env.get("CEKFAKTA_WEBHOOK_PORT", "8443"))
-        except ValueError as e:
-            raise ConfigError(f"not a number: {e}") from None
-        zone = env.get("CEKFAKTA_TIMEZONE", "").strip() or "Asia/Makassar"
-        try:
-            ZoneInfo(zone)
-        except (ValueError, ZoneInfoNotFoundError):
-            raise ConfigError(f"CEKFAKTA_TIMEZONE: unknown time zone {zone!r} (e.g. Asia/Makassar)") from None
-        try:
-            draft_minutes = float(env.get("CEKFAKTA_DRAFT_TIMEOUT_MINUTES", "30"))
-        except ValueError:
-            raise ConfigError("CEKFAKTA_DRAFT_TIMEOUT_MINUTES must be a number of minutes") from None
-        knowledge = env.get("CEKFAKTA_KNOWLEDGE", "").strip()
+    def from_env(cls, env: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
+        """Read settings from `env` (default: the `.env` file overlaid by the process environment)."""
+        if env is None:
+            env = read_environment(os.environ, env_file)
+        env = dict(env)
+        lang = _choice(env, "CEKFAKTA_LANG", ("id", "en"), "id")
+        review = _choice(env, "CEKFAKTA_REVIEW", ("single", "two-person"), "single")
+        owners = set()
+        for item in re.split(r"[,\s]+", env.get("CEKFAKTA_OWNER_IDS", "")):
+            if item:
+                if not item.isascii() or not item.isdigit() or int(item) <= 0 or int(item) >= 2**63:
+                    raise ConfigError(f"CEKFAKTA_OWNER_IDS: {item!r} is not a Telegram user id")
+                owners.add(int(item))
         try:
             from bot.remote import parse_networks
 
             parse_networks(env.get("CEKFAKTA_ALLOWED_NETWORKS", ""))
         except ValueError as e:
             raise ConfigError(f"CEKFAKTA_ALLOWED_NETWORKS: {e}") from None
+        timezone = _text(env, "CEKFAKTA_TIMEZONE") or DEFAULT_TIMEZONE
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"CEKFAKTA_TIMEZONE: {timezone!r} is not an IANA time zone "
+                              "(for example Asia/Makassar, Asia/Jakarta, UTC)") from None
+        digest_time = _text(env, "CEKFAKTA_DIGEST_TIME")
+        if digest_time and not _CLOCK.match(digest_time):
+            raise ConfigError(f"CEKFAKTA_DIGEST_TIME: {digest_time!r} is not a time of day such as 08:00")
+        knowledge = _text(env, "CEKFAKTA_KNOWLEDGE")
         return cls(
-            token=token,
+            token=_text(env, "TELEGRAM_BOT_TOKEN"),
             db_path=Path(env["CEKFAKTA_DB"]).expanduser() if env.get("CEKFAKTA_DB") else default_db_path(),
             knowledge_dir=Path(knowledge).expanduser() if knowledge else None,
             lang=lang,
-            bot_api_url=env.get("CEKFAKTA_BOT_API_URL", "").strip() or DEFAULT_BOT_API_URL,
+            bot_api_url=_text(env, "CEKFAKTA_BOT_API_URL") or DEFAULT_BOT_API_URL,
             salt=env.get("CEKFAKTA_SALT", ""),
-            owner_ids=owners,
+            owner_ids=frozenset(owners),
             review=review,
-            webhook_url=env.get("CEKFAKTA_WEBHOOK_URL", "").strip(),
-            webhook_listen=env.get("CEKFAKTA_WEBHOOK_LISTEN", "127.0.0.1").strip(),
-            webhook_port=port,
+            webhook_url=_url(env, "CEKFAKTA_WEBHOOK_URL"),
+            webhook_listen=_text(env, "CEKFAKTA_WEBHOOK_LISTEN") or "127.0.0.1",
+            webhook_port=_port(env, "CEKFAKTA_WEBHOOK_PORT", 8443),
             webhook_secret=env.get("CEKFAKTA_WEBHOOK_SECRET", ""),
-            allowed_networks=env.get("CEKFAKTA_ALLOWED_NETWORKS", "").strip(),
-            timezone=zone,
-            draft_timeout=max(draft_minutes, 1) * 60,
+            allowed_networks=_text(env, "CEKFAKTA_ALLOWED_NETWORKS"),
+            metrics_port=_port(env, "CEKFAKTA_METRICS_PORT", 0, allow_zero=True),
+            log_level=_choice(env, "CEKFAKTA_LOG_LEVEL", LOG_LEVELS, "INFO", upper=True),
+            log_format=_choice(env, "CEKFAKTA_LOG_FORMAT", LOG_FORMATS, "text"),
+            timezone=timezone,
+            public_url=_url(env, "CEKFAKTA_PUBLIC_URL").rstrip("/"),
+            publisher=_text(env, "CEKFAKTA_PUBLISHER") or "cekfakta",
+            digest_time=digest_time,
+            digest_min=_number(env, "CEKFAKTA_DIGEST_MIN", 5, 1, 1_000_000),
+            draft_timeout=60 * _number(env, "CEKFAKTA_DRAFT_TIMEOUT_MINUTES", 30, 1, 24 * 60),
+            unknown=tuple(sorted(k for k in env if k.startswith(PREFIX) and k not in KNOWN)),
         )
 
     def check_token(self) -> None:
         """Raise ConfigError unless the token looks like one @BotFather issues."""
+        if not self.token:
+            raise ConfigError("TELEGRAM_BOT_TOKEN is not set: `cekfakta run` needs the bot's token from "
+                              "@BotFather (`cekfakta console` chats without Telegram)")
         if not _TOKEN.match(self.token):
             raise ConfigError("TELEGRAM_BOT_TOKEN is malformed: expected '<digits>:<35 characters>' "
                               "as given by @BotFather")
 
+
+def read_environment(environ: Mapping[str, str], env_file: Path | None = None) -> dict[str, str]:
+    """The `.env` file's values overlaid by `environ`; the file is CEKFAKTA_ENV_FILE or ./.env.
+
+    A missing ./.env is fine; a missing file that CEKFAKTA_ENV_FILE names is a ConfigError.
+    """
+    from dotenv import dotenv_values
+
+    named = env_file or (Path(environ["CEKFAKTA_ENV_FILE"]) if environ.get("CEKFAKTA_ENV_FILE") else None)
+    path = named or Path(ENV_FILE)
+    if not path.is_file():
+        if named is not None:
+            raise ConfigError(f"CEKFAKTA_ENV_FILE: {path} does not exist")
+        return dict(environ)
+    try:
+        values = dotenv_values(path, encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: cannot read it ({e})") from None
+    return {**{k: v for k, v in values.items() if v is not None}, **environ}
+
+
+def _text(env: Mapping[str, str], name: str) -> str:
+    return env.get(name, "").strip()
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str, upper: bool = False) -> str:
+    value = _text(env, name) or default
+    value = value.upper() if upper else value
+    if value not in choices:
+        raise ConfigError(f"{name}: {value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+def _number(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = _text(env, name)
+    if not raw:
+        return default
+    if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
+        raise ConfigError(f"{name}: {raw!r} is not a whole number from {low} to {high}")
+    return int(raw)
+
+
+def _port(env: Mapping[str, str], name: str, default: int, allow_zero: bool = False) -> int:
+    raw = _text(env, name)
+    if not raw:
+        return default
+    if not raw.isascii() or not raw.isdigit() or not (0 if allow_zero else 1) <= int(raw) <= 65535:
+        raise ConfigError(f"{name}: {raw!r} is not a port number (1-65535{', or 0 for off' if allow_zero else ''})")
+    return int(raw)
+
+
+def _url(env: Mapping[str, str], name: str) -> str:
+    return absolute_url(_text(env, name), name)
+
+
+def absolute_url(value: str, name: str) -> str:
+    """`value` when empty or an absolute http(s) URL; else a ConfigError naming `name`."""
+    if value:
+        parsed = urlparse(value)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ConfigError(f"{name}: {value!r} is not an absolute http(s) URL")
+    return value

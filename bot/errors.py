@@ -31,3 +31,14 @@ class KnowledgeError(Exception):
 
 class ConfigError(Exception):
     "The configuration (environment variables) is missing or malformed."
+
+
+class TemporaryError(Exception):
+    "A failure that may pass by itself (the Bot API unreachable, the database locked): worth a retry."
+
+
+# Exit codes of the `cekfakta` command (sysexits.h), so that a supervisor can tell what to do.
+EXIT_FAILED = 1  # eval below the bar, health check failed, kb load conflicts
+EXIT_USAGE = 2  # bad command line or input file (argparse uses 2 as well)
+EXIT_TEMPFAIL = 75  # EX_TEMPFAIL: try again later
+EXIT_CONFIG = 78  # EX_CONFIG: fix the configuration; restarting will not help

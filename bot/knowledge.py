@@ -16,6 +16,7 @@ format that reading accepts; a load-then-export round trip changes no byte.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -155,8 +156,8 @@ def dump_fact(fact: Fact) -> str:
     return tomli_w.dumps(fact.to_dict(), multiline_strings=True)
 
 
-def write_facts(facts: list[Fact], folder: Path) -> list[Path]:
-    """Write facts as knowledge files; return the files whose content changed."""
+def write_facts(facts: Iterable[Fact], folder: Path) -> list[Path]:
+    """Write facts as knowledge files (one pass over `facts`); return the files whose content changed."""
     facts_dir = folder / FACTS_DIR
     facts_dir.mkdir(parents=True, exist_ok=True)
     changed = []

@@ -429,6 +429,61 @@ TEXTS: dict[str, dict[str, str]] = {
                           "en": "This question has already been sent to our moderators."},
     "cli.unreadable": {"id": "tidak bisa membaca {path}: {problem}", "en": "cannot read {path}: {problem}"},
     "cli.bad_eval_file": {"id": "{path}: {problem}", "en": "{path}: {problem}"},
+    # -- issue 10: share links, charts, the digest, the public fact pages (kept together for merging) --
+    "share.link": {"id": "🔗 Bagikan fakta ini: {url}", "en": "🔗 Share this fact: {url}"},
+    "chart.title": {"id": "Pertanyaan per hari, {days} hari terakhir ({total} pertanyaan)",
+                    "en": "Questions per day, last {days} days ({total} questions)"},
+    "chart.answered": {"id": "Terjawab", "en": "Answered"},
+    "chart.near": {"id": "Fakta terdekat", "en": "Nearest fact"},
+    "chart.unanswered": {"id": "Belum terjawab", "en": "Unanswered"},
+    "chart.questions": {"id": "Pertanyaan", "en": "Questions"},
+    "chart.top_words": {"id": "Kata terbanyak dalam pertanyaan yang belum terjawab (30 hari)",
+                        "en": "Top words in unanswered questions (30 days)"},
+    "chart.no_words": {"id": "Belum ada pertanyaan yang belum terjawab", "en": "No unanswered questions yet"},
+    "mod.chart_caption": {"id": "📊 Statistik {days} hari terakhir: {total} pertanyaan.",
+                          "en": "📊 Statistics for the last {days} days: {total} questions."},
+    "mod.chart_near_unknown": {
+        "id": "Catatan: log pertanyaan belum membedakan «fakta terdekat» dari «belum terjawab».",
+        "en": "Note: the query log does not yet tell «nearest fact» from «unanswered».",
+    },
+    "mod.digest": {
+        "id": "📈 <b>Ringkasan harian</b>: kata yang melonjak dalam pertanyaan yang belum terjawab (24 jam terakhir). "
+              "Mungkin perlu fakta baru:",
+        "en": "📈 <b>Daily digest</b>: words surging in unanswered questions (last 24 hours). "
+              "A new fact may be needed:",
+    },
+    "mod.digest_line": {"id": "• {word}: {count}× (biasanya {usual} per hari)",
+                        "en": "• {word}: {count}× (usually {usual} a day)"},
+    "site.title": {"id": "{publisher}: fakta terverifikasi", "en": "{publisher}: verified facts"},
+    "site.intro": {
+        "id": "Fakta yang telah diperiksa oleh {publisher}, dengan sumbernya dan riwayat setiap perubahan.",
+        "en": "Facts checked by {publisher}, with their sources and the history of every change.",
+    },
+    "site.claim": {"id": "Klaim yang beredar", "en": "Circulating claim"},
+    "site.statement": {"id": "Fakta", "en": "Fact"},
+    "site.note": {"id": "Catatan", "en": "Note"},
+    "site.sources": {"id": "Sumber", "en": "Sources"},
+    "site.history": {"id": "Riwayat perubahan", "en": "History of changes"},
+    "site.revision": {"id": "Revisi", "en": "Revision"},
+    "site.date": {"id": "Tanggal", "en": "Date"},
+    "site.change": {"id": "Perubahan", "en": "Change"},
+    "site.as_of": {"id": "Berlaku per", "en": "As of"},
+    "site.until": {"id": "Berlaku sampai", "en": "Valid until"},
+    "site.topic": {"id": "Topik", "en": "Topic"},
+    "site.english": {"id": "Dalam bahasa Inggris", "en": "In English"},
+    "site.retracted": {
+        "id": "⚠️ Fakta ini telah DICABUT dan tidak lagi berlaku. Isinya ditampilkan demi keterbukaan.",
+        "en": "⚠️ This fact has been RETRACTED and no longer holds. It is shown for transparency.",
+    },
+    "site.retracted_list": {"id": "Fakta yang dicabut", "en": "Retracted facts"},
+    "site.back": {"id": "« Semua fakta", "en": "« All facts"},
+    "site.updated": {"id": "Diperbarui {date}", "en": "Updated {date}"},
+    "site.data": {"id": "Data terbuka: {link}", "en": "Open data: {link}"},
+    "site.action.add": {"id": "ditambahkan", "en": "added"},
+    "site.action.edit": {"id": "diubah", "en": "edited"},
+    "site.action.retract": {"id": "dicabut", "en": "retracted"},
+    "site.action.restore": {"id": "dipulihkan", "en": "restored"},
+    "site.action.other": {"id": "diperbarui", "en": "updated"},
     "console.welcome": {
         "id": "cekfakta: konsol lokal (tanpa Telegram) di atas basis fakta {facts} fakta. "
               "Ketik kata kunci; baris kosong atau Ctrl-D untuk keluar.",
@@ -722,3 +777,16 @@ def _take(tokens: list[str], limit: int) -> tuple[str, list[str]]:
     ends = "".join(f"</{name}>" for _, name in reversed(open_tags))
     reopening = [token for token, _ in open_tags]
     return "".join(tokens[:index]) + ends, reopening + tokens[index:]
+
+
+def share_link(fact_id: str, base_url: str, lang: str = "id", fmt: str = HTML) -> str:
+    """The line that links an answer to its fact's public page; "" without a base URL (CEKFAKTA_PUBLIC_URL)."""
+    if not base_url:
+        return ""
+    from bot.claimreview import page_url
+
+    url = page_url(base_url, fact_id)
+    if fmt == HTML:
+        before, _, after = t("share.link", lang, url="{url}").partition("{url}")
+        return f'{escape(before)}<a href="{html.escape(url, quote=True)}">{escape(url)}</a>{escape(after)}'
+    return t("share.link", lang, url=url)

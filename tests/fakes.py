@@ -252,10 +252,13 @@ class FakeBotAPI(LocalServer):
     @staticmethod
     def _params(request: BaseHTTPRequestHandler) -> dict[str, Any]:
         length = int(request.headers.get("Content-Length") or 0)
-        raw = request.rfile.read(length).decode("utf-8") if length else ""
+        raw_bytes = request.rfile.read(length) if length else b""
+        raw = raw_bytes.decode("utf-8", errors="replace")
         content_type = request.headers.get("Content-Type", "")
         if "json" in content_type:
             return json.loads(raw or "{}")
+        if content_type.startswith("multipart/form-data"):
+            return _multipart(content_type, raw_bytes)
         params: dict[str, Any] = {}
         for key, values in parse_qs(raw, keep_blank_values=True).items():
             value = values[-1]
@@ -342,6 +345,15 @@ class FakeBotAPI(LocalServer):
             self._messages[key] = message
         return message
 
+    def _api_sendPhoto(self, params: dict) -> dict:  # noqa: N802
+        """Records the photo's bytes under "photo" (multipart upload) and answers with a photo message."""
+        message = self._new_message({**params, "text": ""})
+        message.pop("text", None)
+        message["photo"] = [{"file_id": "photo-1", "file_unique_id": "p1", "width": 1, "height": 1}]
+        if params.get("caption"):
+            message["caption"] = params["caption"]
+        return message
+
     def _api_answerCallbackQuery(self, params: dict) -> bool:  # noqa: N802
         return True
 
@@ -359,6 +371,28 @@ class FakeBotAPI(LocalServer):
 
     def _api_close(self, params: dict) -> bool:
         return True
+
+
+def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
+    """The fields of a multipart/form-data body: text fields as strings (JSON decoded where not text),
+    uploaded files as bytes."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+    params: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        if part.get_filename() is not None:
+            params[name] = payload
+            continue
+        value = payload.decode("utf-8")
+        if name not in TEXT_FIELDS:
+            with contextlib.suppress(ValueError):
+                value = json.loads(value)
+        params[name] = value
+    return params
 
 
 class Updates:

@@ -5,6 +5,8 @@ import shutil
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.knowledge import FACTS_DIR
 
 MATCH_KEYS = {"id", "statement", "verdict", "sources", "score", "matched_terms"}
@@ -101,7 +103,7 @@ def test_bad_knowledge_fails_with_one_line_naming_the_file(run_cli, tmp_path, kn
     path = folder / FACTS_DIR / "satpel-pvp-kupang.toml"
     path.write_text(path.read_text(encoding="utf-8").replace('confidence = "medium"', 'confidence = "tinggi"'))
     result = run_cli("ask", "blk", env={"CEKFAKTA_KNOWLEDGE": str(folder)})
-    assert result.returncode == 2
+    assert result.returncode == 78  # configuration: the configured knowledge folder is broken
     assert result.stderr.strip().count("\n") == 0
     assert "satpel-pvp-kupang.toml:" in result.stderr and "confidence must be one of" in result.stderr
 
@@ -125,7 +127,8 @@ def test_installed_command_exists_beside_this_python():
 
 
 def test_claimreview_export_describes_every_rated_fact(run_cli, tmp_path):
-    result = run_cli("kb", "export", "--format", "claimreview")
+    site = {"CEKFAKTA_PUBLIC_URL": "https://cekfakta.example.org/", "CEKFAKTA_PUBLISHER": "Cek Fakta NTT"}
+    result = run_cli("kb", "export", "--format", "claimreview", env=site)
     assert result.returncode == 0, result.stderr
     reviews = json.loads(result.stdout)
     assert len(reviews) == 7
@@ -134,11 +137,26 @@ def test_claimreview_export_describes_every_rated_fact(run_cli, tmp_path):
     assert wrong_list["@type"] == "ClaimReview" and wrong_list["@context"] == "https://schema.org"
     assert "Sumba Tengah, dan Sumba Tengah" in wrong_list["claimReviewed"]
     assert wrong_list["reviewRating"]["alternateName"] == "Menyesatkan"
-    assert wrong_list["itemReviewed"]["@type"] == "Claim" and wrong_list["author"]["name"] == "cekfakta"
-    assert wrong_list["datePublished"] == "2021-10-18" and wrong_list["url"].startswith("https://rm.id/")
+    assert wrong_list["itemReviewed"]["@type"] == "Claim"
+    assert wrong_list["author"] == {"@type": "Organization", "name": "Cek Fakta NTT",
+                                    "url": "https://cekfakta.example.org/"}
+    # The review is published on the fact-checker's own page, not on one of its sources.
+    assert wrong_list["url"] == "https://cekfakta.example.org/fakta/ntt-2021-daftar-kabupaten-keliru.html"
+    assert wrong_list["datePublished"] == "2021-10-18"
     assert {w["publisher"]["name"] for w in wrong_list["isBasedOn"]} >= {"RM.id", "Sekretariat Kabinet RI"}
-    run_cli("kb", "export", "--format", "claimreview", "--to", "reviews.jsonld")
+    run_cli("kb", "export", "--format", "claimreview", "--to", "reviews.jsonld", env=site)
     assert json.loads((tmp_path / "reviews.jsonld").read_text()) == reviews
+
+
+def test_claimreview_export_without_a_base_url_names_the_variable(run_cli):
+    result = run_cli("kb", "export", "--format", "claimreview")
+    assert result.returncode == 78
+    assert result.stdout == "" and "CEKFAKTA_PUBLIC_URL is not set" in result.stderr
+
+
+def test_claimreview_base_url_can_be_given_on_the_command_line(run_cli):
+    result = run_cli("kb", "export", "--format", "claimreview", "--base-url", "https://fakta.example.id")
+    assert json.loads(result.stdout)[0]["url"].startswith("https://fakta.example.id/fakta/")
 
 
 def test_round_trip_includes_facts_added_in_the_bot(run_cli, tmp_path, db_path, knowledge_dir):
@@ -176,3 +194,86 @@ def test_every_command_is_documented_in_the_readme():
                  "/setujui", "/tolak", "/antrian", "/jawab", "/abaikan", "/statistik"]
     for command in [f"/{c}" for c in COMMANDS] + moderator:
         assert f"`{command}" in readme, command
+
+
+def test_ask_options_may_follow_the_command_and_are_not_part_of_the_query(run_cli):
+    result = run_cli("ask", "--json", "--lang", "en", "BLK Kupang")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["query"] == "BLK Kupang"
+    assert data["answered"] and "Kupang" in data["matches"][0]["statement"]
+    english = json.loads(run_cli("ask", "--json", "--lang", "id", "BLK Kupang").stdout)
+    assert data["matches"][0]["statement"] != english["matches"][0]["statement"]  # --lang took effect
+
+
+def test_ask_into_a_closed_pipe_stops_quietly(run_cli, tmp_path, db_path):
+    import os
+    import subprocess
+
+    run_cli("kb", "stats")  # seed the database first
+    queries = tmp_path / "queries.txt"
+    queries.write_text("BSU hoaks\nblk kupang\n" * 400)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CEKFAKTA_", "TELEGRAM_"))}
+    env["CEKFAKTA_DB"] = str(db_path)
+    with queries.open() as stdin:
+        process = subprocess.Popen([sys.executable, "-m", "bot", "ask", "--jsonl"], stdin=stdin,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path, env=env)
+        assert json.loads(process.stdout.readline())["query"] == "BSU hoaks"
+        process.stdout.close()  # as `| head -1` does
+        stderr = process.stderr.read().decode()
+        process.wait(timeout=60)
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
+    assert process.returncode == 141
+
+
+def _query_set(tmp_path, rows) -> Path:
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    return path
+
+
+HALF_RIGHT = [
+    {"q": "BSU hoaks", "expect": ["BSU"]},
+    {"q": "inpres kemiskinan ekstrem", "expect": ["tidak ada di fakta"]},
+    {"q": "selamat pagi", "expect": []},
+    {"q": "BSU hoaks", "expect": []},  # a false answer: 1 of 2 out of scope
+]
+
+
+@pytest.mark.parametrize(("options", "code", "says"), [
+    ((), 0, None),
+    (("--min-accuracy", "0.5"), 0, None),
+    (("--min-accuracy", "0.9"), 1, "top-1 accuracy 0.500 is below 0.9"),
+    (("--max-false", "0.5"), 0, None),
+    (("--max-false", "0.1"), 1, "false-answer rate 0.500 is above 0.1"),
+])
+def test_eval_exits_non_zero_below_the_bar(run_cli, tmp_path, options, code, says):
+    result = run_cli("eval", str(_query_set(tmp_path, HALF_RIGHT)), *options)
+    assert result.returncode == code, result.stderr
+    assert "in-scope: 1/2 top-1 accuracy 0.500" in result.stdout
+    if says:
+        assert result.stderr.strip() == f"cekfakta: below the bar: {says}"
+
+
+def test_eval_rejects_a_bar_outside_zero_to_one(run_cli, tmp_path):
+    result = run_cli("eval", str(_query_set(tmp_path, HALF_RIGHT)), "--min-accuracy", "95")
+    assert result.returncode == 2 and "is not between 0 and 1" in result.stderr
+
+
+@pytest.mark.parametrize(("content", "says"), [
+    (None, "cannot read"),
+    ('{"q": "BSU"}\n', 'line 1: needs "q" (text) and "expect" (a list)'),
+    ('{"q": "BSU", "expect": []}\nnot json\n', "line 2: not JSON"),
+    ("\n\n", "no queries in it"),
+    (b"\xff\xfe\x00", "cannot read"),
+])
+def test_eval_reports_a_missing_or_malformed_file_in_one_line(run_cli, tmp_path, content, says):
+    path = tmp_path / "set.jsonl"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content)
+    result = run_cli("eval", str(path))
+    assert result.returncode == 2
+    assert result.stderr.startswith("cekfakta: ") and says in result.stderr
+    assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr

@@ -279,3 +279,14 @@ async def test_rated_claims_in_buttons_carry_their_verdict(telegram):
     rated = [label for label, fact in shown if fact.verdict]
     assert len(rated) >= 4
     assert all(label.split(":")[0] in ("❌ HOAKS", "❌ SALAH", "🚫 PENIPUAN", "⚠️ MENYESATKAN") for label in rated)
+
+
+@pytest.mark.parametrize("tg_overrides", [{"public_url": "https://fakta.example.org"}])
+async def test_an_answer_links_to_its_public_page_when_the_site_is_published(telegram, tg_overrides):
+    [reply] = await telegram.say("satpel pvp kupang")
+    assert '🔗 Bagikan fakta ini: <a href="https://fakta.example.org/fakta/satpel-pvp-kupang.html">' in reply["text"]
+
+
+async def test_without_a_public_site_an_answer_carries_no_share_link(telegram):
+    [reply] = await telegram.say("satpel pvp kupang")
+    assert "Bagikan fakta ini" not in reply["text"]

@@ -81,7 +81,7 @@ def test_the_cekfakta_command_polls_answers_and_stops_on_sigterm(bot_api, tmp_pa
 def test_a_malformed_token_is_one_line_not_a_traceback(bot_api, tmp_path, token):
     result = subprocess.run([sys.executable, "-m", "bot"], env=_env(bot_api, tmp_path, TELEGRAM_BOT_TOKEN=token),
                             cwd=tmp_path, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 2
+    assert result.returncode == 78
     assert result.stderr.strip().startswith("cekfakta: TELEGRAM_BOT_TOKEN is malformed")
     assert result.stderr.strip().count("\n") == 0
 
@@ -90,7 +90,7 @@ def test_a_token_the_server_rejects_is_one_line(bot_api, tmp_path):
     other = "987654321:AAF-another-token-the-server-does-not-know"
     result = subprocess.run([sys.executable, "-m", "bot"], env=_env(bot_api, tmp_path, TELEGRAM_BOT_TOKEN=other),
                             cwd=tmp_path, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 2, result.stderr
+    assert result.returncode == 78, result.stderr
     assert "Telegram rejected TELEGRAM_BOT_TOKEN" in result.stderr
     assert "Traceback" not in result.stderr and other not in result.stderr
 
@@ -123,8 +123,8 @@ def test_webhook_mode_registers_the_url_and_answers_posted_updates(bot_api, tmp_
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}/telegram-hook"
-    args = ("run", "--webhook-url", url, "--listen", "127.0.0.1", "--port", str(port), "--secret-token", "s3cret-token")
-    with running(*args, env=_env(bot_api, tmp_path), cwd=tmp_path) as process:
+    args = ("run", "--webhook-url", url, "--listen", "127.0.0.1", "--port", str(port))
+    with running(*args, env=_env(bot_api, tmp_path, CEKFAKTA_WEBHOOK_SECRET="s3cret-token"), cwd=tmp_path) as process:
         [registered] = bot_api.wait_for("setWebhook", 1, timeout=30)
         assert registered["url"] == url and registered["secret_token"] == "s3cret-token"
         update = json.dumps(Updates().message("BSU hoaks")).encode()

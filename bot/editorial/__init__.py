@@ -101,6 +101,10 @@ class Editorial:
         """Moderators with who added them and when (owners only)."""
         return self.roles.moderators(by)
 
+    def staff_ids(self) -> list[int]:
+        """Owners and moderators, for notices the bot itself sends them (the daily digest)."""
+        return sorted(set(self.owner_ids) | {int(m["user_id"]) for m in self.records.moderators()})
+
     def refuse(self, user_id: int, command: str) -> None:
         """Record a moderator command attempted by someone who is not one (hashed id)."""
         self.store.audit(f"user:{self.citizens.hash(user_id)}", "refused", reason=command[:40])

@@ -106,10 +106,12 @@ class PeopleRecords:
                 "ON CONFLICT (user_hash, fact_id, revision) DO UPDATE SET helpful = excluded.helpful, "
                 "at = excluded.at", [utcnow(), user_hash, fact_id, revision, int(helpful)])
 
-    def log_query(self, user_hash: str, answered: bool, fact_id: str | None, terms: list[str]) -> None:
-        """One line of statistics about a query: index words only, never the message."""
+    def log_query(self, user_hash: str, answered: bool, fact_id: str | None, terms: list[str],
+                  kind: str = "") -> None:
+        """One line of statistics about a query: what it got and its index words, never the message."""
         self.db.table("query_log").insert({"at": utcnow(), "user_hash": user_hash, "answered": int(answered),
-                                           "fact_id": fact_id, "terms": json.dumps(terms[:10])})
+                                           "fact_id": fact_id, "terms": json.dumps(terms[:10]),
+                                           "kind": kind or ("fact" if answered else "not_found")})
 
     def record_delivery(self, chat_id: int, user_hash: str, fact_id: str, revision: int) -> None:
         """Remember that a fact was sent to a chat; records older than 30 days are purged."""

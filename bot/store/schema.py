@@ -127,3 +127,10 @@ def m006_newsroom(db: Database) -> None:
     db.execute("DELETE FROM feedback WHERE id NOT IN "
                "(SELECT max(id) FROM feedback GROUP BY user_hash, fact_id, revision)")
     db.table("feedback").create_index(["user_hash", "fact_id", "revision"], unique=True)
+
+
+@migration
+def m007_query_kind(db: Database) -> None:
+    """What each query got ("fact", "nearest", "not_found"…), so that statistics tell the nearest
+    facts offered from plain "not found"."""
+    db.table("query_log").add_column("kind", str)

@@ -2,6 +2,7 @@
 
     TELEGRAM_BOT_TOKEN=123:abc cekfakta                     # long polling
     cekfakta run --webhook-url https://example.org/telegram   # webhook, behind a reverse proxy
+                                                            # (with /healthz and /metrics; see bot.tg.web)
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import argparse
 import asyncio
 import logging
 import sys
-from urllib.parse import urlparse
 
 import httpx
 from telegram import Bot, BotCommand, Update
@@ -28,9 +28,10 @@ from bot import messages
 from bot.citizens import Citizens
 from bot.config import Settings
 from bot.editorial import Editorial
+from bot.errors import EXIT_CONFIG, EXIT_TEMPFAIL
 from bot.remote import LinkChecker, parse_networks
 from bot.service import Service, open_service
-from bot.tg import handlers, moderation
+from bot.tg import charts, handlers, moderation, observe, web
 
 logger = logging.getLogger(__name__)
 
@@ -66,11 +67,14 @@ def file_url(bot_api_url: str) -> str:
 
 def build_application(service: Service, settings: Settings) -> Application:
     """The real PTB Application, wired to the core; nothing is loaded per message."""
+    metrics = observe.metrics_for(service)
     application = (
         Application.builder()
         .token(settings.token)
         .base_url(settings.bot_api_url)
         .base_file_url(file_url(settings.bot_api_url))
+        .request(observe.CountingRequest(metrics, connection_pool_size=256))  # PTB's default pool sizes
+        .get_updates_request(observe.CountingRequest(metrics, connection_pool_size=1))
         .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -83,6 +87,8 @@ def build_application(service: Service, settings: Settings) -> Application:
     application.bot_data[handlers.CITIZENS] = citizens
     application.bot_data[moderation.EDITORIAL] = editorial
     application.bot_data[moderation.LINKS] = LinkChecker(httpx.AsyncClient(), parse_networks(settings.allowed_networks))
+    observe.install(application, metrics, citizens.hash)  # times, counts and logs every question
+    charts.add_handlers(application, settings)  # /statistik grafik (before /statistik) and the daily digest
     # Before the citizens' handlers: a moderator mid-draft is not asking a question.
     moderation.add_handlers(application, editorial, settings.draft_timeout)
     application.add_handler(CommandHandler("start", handlers.start))
@@ -124,27 +130,29 @@ def run_bot(settings: Settings, args: argparse.Namespace) -> int:
         asyncio.run(_check_token(settings))
     except InvalidToken:
         print("cekfakta: Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped?)", file=sys.stderr)
-        return 2
+        return EXIT_CONFIG
     except NetworkError as e:
         print(f"cekfakta: cannot reach the Bot API at {settings.bot_api_url}: {e}", file=sys.stderr)
-        return 2
+        return EXIT_TEMPFAIL
     service = open_service(settings)
     application = build_application(service, settings)
     webhook_url = getattr(args, "webhook_url", None) or settings.webhook_url
+    listen = getattr(args, "listen", None) or settings.webhook_listen
     try:
         if webhook_url:
-            application.run_webhook(
-                listen=getattr(args, "listen", None) or settings.webhook_listen,
-                port=getattr(args, "port", None) or settings.webhook_port,
-                url_path=urlparse(webhook_url).path.lstrip("/"),
-                webhook_url=webhook_url,
-                secret_token=getattr(args, "secret_token", None) or settings.webhook_secret or None,
-                allowed_updates=Update.ALL_TYPES,
-            )
+            port = getattr(args, "port", None) or settings.webhook_port
+            web.run_webhook(application, web.server_factory(application, settings, listen, port), webhook_url,
+                            web.webhook_secret(settings.webhook_secret))
         else:
+            if settings.metrics_port:
+                server = web.server_factory(application, settings, listen, settings.metrics_port)(None)
+                web.serve_beside_polling(application, server)
             logger.info("Polling %s for updates", settings.bot_api_url)
             application.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:  # revoked while starting
         print("cekfakta: Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped?)", file=sys.stderr)
-        return 2
+        return EXIT_CONFIG
+    except NetworkError as e:  # setWebhook could not reach the Bot API
+        print(f"cekfakta: cannot reach the Bot API at {settings.bot_api_url}: {e}", file=sys.stderr)
+        return EXIT_TEMPFAIL
     return 0

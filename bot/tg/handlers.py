@@ -121,6 +121,9 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _log_query(service, citizens, who, answer)
     html_text = messages.render_answer(answer, lang, messages.HTML, see_also=False)
     if answer.answered:
+        link = messages.share_link(answer.matches[0].fact.id, service.settings.public_url, lang)
+        if link:
+            html_text += "\n\n" + link
         store = service.store
         numbered = [(store.number(m.fact.id), m.fact) for m in answer.matches]
         markup = keyboards.answer_markup(numbered[1:], numbered[0], lang)
@@ -195,7 +198,7 @@ def _log_query(service: Service, citizens: Citizens, who: str, answer: Answer) -
     """Statistics keep only words the knowledge index knows: never names, numbers or the message."""
     vocabulary = service.store.vocabulary().doc_freq
     best = answer.matches[0].fact.id if answer.answered else None
-    citizens.log_query(who, answer.answered, best, [t for t in answer.terms if t in vocabulary])
+    citizens.log_query(who, answer.answered, best, [t for t in answer.terms if t in vocabulary], answer.kind)
 
 
 def _topics_markup(context: ContextTypes.DEFAULT_TYPE, lang: str) -> InlineKeyboardMarkup:

@@ -1,0 +1,236 @@
+"""The bot's web server (tornado, which PTB's webhook extra already brings): the Telegram webhook,
+`/healthz` and `/metrics` on one port.
+
+PTB's own `run_webhook` serves the webhook path only, so webhook mode runs here instead, the way
+PTB's "custom webhook" example does: updates go into `application.update_queue`. In polling mode the
+same server, without the webhook route, answers `/healthz` and `/metrics` on CEKFAKTA_METRICS_PORT.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import re
+import secrets
+import signal
+from collections.abc import Awaitable, Callable
+from http import HTTPStatus
+from urllib.parse import urlparse
+
+import tornado.httpserver
+import tornado.web
+from telegram import Update
+from telegram.ext import Application
+
+from bot.config import Settings
+from bot.health import Health, check_database
+from bot.metrics import Metrics
+
+logger = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+HealthProbe = Callable[[], Awaitable[Health]]
+
+
+class _Quiet(tornado.web.RequestHandler):
+    def log_exception(self, typ, value, tb) -> None:  # noqa: ANN001 (tornado's signature)
+        """Log handler errors without the request (its body may be a citizen's message)."""
+        if isinstance(value, tornado.web.HTTPError):
+            return
+        logger.error("Error in the web server's %s handler", type(self).__name__, exc_info=(typ, value, tb))
+
+
+class HealthHandler(_Quiet):
+    """GET /healthz: 200 with {"status": "ok"} when healthy, else 503 and what is wrong."""
+
+    def initialize(self, probe: HealthProbe) -> None:
+        """Tornado's per-request set-up."""
+        self.probe = probe
+
+    async def get(self) -> None:
+        """Answer the probe."""
+        health = await self.probe()
+        self.set_status(HTTPStatus.OK if health.ok else HTTPStatus.SERVICE_UNAVAILABLE)
+        self.set_header("Cache-Control", "no-store")
+        self.write({"status": "ok" if health.ok else "unhealthy", "detail": health.message, "facts": health.facts})
+
+
+class MetricsHandler(_Quiet):
+    """GET /metrics: Prometheus' text format."""
+
+    def initialize(self, metrics: Metrics) -> None:
+        """Tornado's per-request set-up."""
+        self.metrics = metrics
+
+    def get(self) -> None:
+        """Answer a scrape."""
+        body, content_type = self.metrics.exposition()
+        self.set_header("Content-Type", content_type)
+        self.write(body)
+
+
+class WebhookHandler(_Quiet):
+    """POST <webhook path>: an update from Telegram, checked against the secret token."""
+
+    SUPPORTED_METHODS = ("POST",)
+
+    def initialize(self, bot_application: Application, secret: str) -> None:
+        """Tornado's per-request set-up."""
+        self.bot_application = bot_application
+        self.secret = secret
+
+    async def post(self) -> None:
+        """Queue the update for the Application; refuse requests without the secret."""
+        given = self.request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
+        if self.request.headers.get("Content-Type", "").split(";")[0].strip() != "application/json":
+            raise tornado.web.HTTPError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE)
+        try:
+            data = json.loads(self.request.body)
+        except ValueError:
+            raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
+        bot = self.bot_application.bot
+        try:
+            update = Update.de_json(data, bot)
+        except Exception:  # noqa: BLE001 - one bad update must not block the ones after it
+            # Logged once, without the update (it holds the sender's name and text), then skipped:
+            # answering 200 stops Telegram from delivering it again and again.
+            update_id = data.get("update_id") if isinstance(data, dict) else None
+            logger.warning("Skipped an update that could not be parsed (update_id %s)", update_id)
+            return
+        if update is not None:
+            bot.insert_callback_data(update)
+            await self.bot_application.update_queue.put(update)
+
+
+def web_app(probe: HealthProbe, metrics: Metrics, webhook: tuple[str, Application, str] | None = None
+            ) -> tornado.web.Application:
+    """The routes: /healthz, /metrics, and the webhook path when given (path, application, secret)."""
+    routes: list = [(r"/healthz", HealthHandler, {"probe": probe}),
+                    (r"/metrics", MetricsHandler, {"metrics": metrics})]
+    if webhook is not None:
+        path, application, secret = webhook
+        target = {"bot_application": application, "secret": secret}
+        routes.append((rf"/{re.escape(path.strip('/'))}/?", WebhookHandler, target))
+    return tornado.web.Application(routes, log_function=lambda handler: None)
+
+
+class WebServer:
+    """The tornado server, started and stopped inside the running event loop."""
+
+    def __init__(self, app: tornado.web.Application, listen: str, port: int):
+        self.app = app
+        self.listen = listen
+        self.port = port
+        self._server: tornado.httpserver.HTTPServer | None = None
+
+    async def start(self) -> None:
+        """Bind and serve."""
+        self._server = tornado.httpserver.HTTPServer(self.app, xheaders=True)
+        self._server.listen(self.port, address=self.listen)
+
+    async def stop(self) -> None:
+        """Stop accepting and close open connections."""
+        if self._server is not None:
+            self._server.stop()
+            await self._server.close_all_connections()
+            self._server = None
+
+
+ServerFactory = Callable[..., WebServer]
+
+
+def health_probe(application: Application, settings: Settings) -> HealthProbe:
+    """/healthz's check: the database (in a worker thread, on its own read-only connection) and the bot running."""
+
+    async def probe() -> Health:
+        health = await asyncio.to_thread(check_database, settings.db_path)
+        if health.ok and not application.running:
+            return Health(False, "the bot is not running", health.facts)
+        return health
+
+    return probe
+
+
+def server_factory(application: Application, settings: Settings, listen: str, port: int
+                   ) -> ServerFactory:
+    """Builds the web server for a webhook path and secret (path None: /healthz and /metrics only)."""
+    from bot.tg.observe import METRICS
+
+    def build(path: str | None, secret: str = "") -> WebServer:
+        webhook = (path, application, secret) if path is not None else None
+        return WebServer(web_app(health_probe(application, settings), application.bot_data[METRICS], webhook),
+                         listen, port)
+
+    return build
+
+
+def serve_beside_polling(application: Application, server: WebServer) -> None:
+    """Run `server` for as long as `application.run_polling` runs (chained to its post_init and post_stop)."""
+    post_init, post_stop = application.post_init, application.post_stop
+
+    async def start(app: Application) -> None:
+        if post_init:
+            await post_init(app)
+        await server.start()
+        logger.info("Serving /healthz and /metrics on %s:%d", server.listen, server.port)
+
+    async def stop(app: Application) -> None:
+        await server.stop()
+        if post_stop:
+            await post_stop(app)
+
+    application.post_init, application.post_stop = start, stop
+
+
+def webhook_secret(configured: str) -> str:
+    """The configured secret, or a fresh one: a webhook without a secret would accept forged updates."""
+    if configured:
+        return configured
+    logger.warning("CEKFAKTA_WEBHOOK_SECRET is not set: using a random secret for this run")
+    return secrets.token_urlsafe(32)
+
+
+def run_webhook(application: Application, server_for: ServerFactory, webhook_url: str,
+                secret: str) -> None:
+    """Serve the webhook until SIGINT or SIGTERM: start the Application, listen, register the URL.
+
+    `server_for(path, secret)` builds the web server for the webhook's path. Errors from `setWebhook`
+    (a rejected token, an unreachable Bot API) propagate after everything is shut down.
+    """
+    asyncio.run(_serve_webhook(application, server_for, webhook_url, secret))
+
+
+async def _serve_webhook(application: Application, server_for: ServerFactory, webhook_url: str,
+                         secret: str) -> None:
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    path = urlparse(webhook_url).path or "/"
+    server = server_for(path, secret)
+    try:
+        async with application:  # initialize ... shutdown
+            if application.post_init:
+                await application.post_init(application)
+            await application.start()
+            await server.start()
+            try:
+                await application.bot.set_webhook(webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
+                logger.info("Webhook listening on %s:%d at path %s for %s", server.listen, server.port, path,
+                            webhook_url, extra={"event": "webhook_started"})
+                await stopping.wait()
+            finally:
+                await server.stop()
+                await application.stop()
+                if application.post_stop:
+                    await application.post_stop(application)
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+        if application.post_shutdown:
+            await application.post_shutdown(application)
+    logger.info("Webhook server stopped")
