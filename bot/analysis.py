@@ -44,8 +44,11 @@ REGIONS = frozenset({"provinces", "districts"})  # counting places: a count of r
 # keywords (a lookup). A near miss is a misquote only in a check or a statement.
 QUESTION, CHECK, STATEMENT, LOOKUP = "question", "check", "statement", "lookup"
 # What a question asks for (see lexicon [questions]); "plan" and "outcome" tell a target from a result.
-ASKED = ("who", "howmany", "when", "where", "now", "again", "rank", "why", "plan", "outcome", "contact", "date")
+ASKED = ("who", "howmany", "when", "where", "now", "again", "rank", "why", "plan", "outcome", "contact", "date",
+         "how")
 CLITICS = ("nya", "lah", "kah", "pun")  # "alamatnya", "benarkah": the word and its particle
+COUNTED_BEFORE = 8  # words before "berapa" searched for what it counts
+ENGLISH_MARGIN = 1.0  # Zipf points by which a word is commoner in English than in Indonesian to be English
 SHORT_ACRONYM = 4  # acronyms this short are written in capitals ("BSU"); longer ones capitalised ("Kemnaker")
 STATEMENT_MIN_WORDS = 6  # fewer informative words, without a question: keywords, not a statement
 # How specific a word is, from how common it is in Indonesian (Zipf frequency): a word as rare as
@@ -102,6 +105,9 @@ _FORWARDED = re.compile(
     re.IGNORECASE)
 _CLAUSE = re.compile(r"(?<=\S)[,;:]\s+|\s(?:dan|serta|sedangkan|sementara)\s", re.IGNORECASE)
 _CAPITALS = re.compile(r"\b[A-Z]{2,6}\b")
+_WORD = re.compile(r"[^\W\d_]+")
+# A capitalised word after a lower-case word or a comma (not a sentence's first word): a name.
+_INNER_TITLE = re.compile(r"(?<=[a-z0-9,] )([A-Z][a-z]{2,})\b")
 _LETTERS = re.compile(r"[^\W\d_]")
 
 
@@ -111,6 +117,19 @@ def acronyms(text: str) -> frozenset[str]:
     if not letters or sum(ch.isupper() for ch in letters) > len(letters) / 2:
         return frozenset()
     return frozenset(w.lower() for w in _CAPITALS.findall(text))
+
+
+def proper_names(text: str) -> frozenset[str]:
+    """Capitalised words inside a sentence ("program apa yang Bappenas buat"), unless the message is
+    in capitals or in title case ("Info Penting Untuk Warga" is a headline, not names)."""
+    letters = _LETTERS.findall(text)
+    if not letters or sum(ch.isupper() for ch in letters) > len(letters) / 2:
+        return frozenset()
+    words = _WORD.findall(text)
+    titled = list(_INNER_TITLE.finditer(text))
+    if not words or len(titled) > len(words) / 3:
+        return frozenset()
+    return frozenset(m.group(1).lower() for m in titled)
 
 
 def raw_tags(sentence: str) -> frozenset[str]:
@@ -164,6 +183,7 @@ class Reading:
     slugs: tuple[str, ...] = ()  # the words of the links' paths, which say what the articles are about
     lang: str = "id"
     acronyms: frozenset[str] = frozenset()  # words written in capitals ("UMP"): names of things, not slang
+    names: frozenset[str] = frozenset()  # capitalised words inside a sentence ("Bappenas"): maybe names
     counted: frozenset[str] = frozenset()  # what a how-many question counts ("people"), once corrected
 
     @property
@@ -258,6 +278,7 @@ class Analyzer:
                 self._display.setdefault(word, word.upper() if len(word) <= SHORT_ACRONYM else word.capitalize())
         self._longest_unit = max((len(k) for k in self._units), default=1)
         self.stem = lru_cache(maxsize=65536)(self._stem)
+        self._head_words |= frozenset(self.stem(h) for h in self._head_words)  # "miskin" for "kemiskinan"
         self.specificity = lru_cache(maxsize=65536)(self._specificity)
 
     def learn(self, words: dict[str, str]) -> None:
@@ -327,8 +348,9 @@ class Analyzer:
             for size in range(min(self._longest_unit, len(tokens) - i), 0, -1):
                 words = tuple(tokens[i:i + size])
                 key = self._units.get(words)
-                if key is None and size > 1:  # "kemiskinan ekstremnya", "sumba timurnya"
-                    key = self._units.get((*words[:-1], _without_clitic(words[-1])))
+                if key is None and size > 1:  # "kemiskinan ekstremnya", "miskin ekstremnya", "sumba timurnya"
+                    bare = (*words[:-1], _without_clitic(words[-1]))
+                    key = self._units.get(bare) or self._units.get(tuple(self.normalizer.canonical(list(bare))))
                 if key is not None and (" ".join(tokens[i:i + size]) not in self.lexicon.ambiguous_places
                                         or (out and out[-1] in PLACE_PREFIXES)):
                     out.append(key)
@@ -371,6 +393,13 @@ class Analyzer:
         return (token in self._keep or token in self.places or token in lex.english or token in lex.programmes
                 or token in lex.roles or self._dictionary.contains(token)
                 or self._dictionary.contains(self.stem(token)))
+
+    def is_english_only(self, token: str) -> bool:
+        """An English word that Indonesian chat does not use as its own ("roughly"; not "data", "online")."""
+        lex = self.lexicon
+        if token not in lex.english or self.is_indonesian(token) or token in self.places or token in self._keep:
+            return False
+        return lex.frequency.get(token, 0.0) < lex.english_frequency.get(token, 0.0) - ENGLISH_MARGIN
 
     def is_indonesian(self, token: str) -> bool:
         """True for a word of PySastrawi's Indonesian dictionary (or its stem)."""
@@ -489,6 +518,9 @@ class Analyzer:
             says.add("rank")  # "Inpres Nomor 4": answers "nomor berapa?"
         if _CONTACT.search(statement):
             says.add("contact")
+            says.add("howto")  # a number or an address to go to is how to go about it
+        if any(t in self.lexicon.asks.get("howto", ()) for t in statement_tokens):
+            says.add("howto")
         if any(t.isdigit() and int(t) <= 31 and nxt in self.lexicon.months
                for t, nxt in zip(statement_tokens, statement_tokens[1:], strict=False)):
             says.add("date")  # "17 Oktober 2021": answers "tanggal berapa?"
@@ -589,12 +621,13 @@ class Analyzer:
     def _place_before(self, earlier: list[str], clause: list[str]) -> str:
         """The place a number is for: the last one named before it, unless its own clause also names a
         place inside that one ("Sumba Tengah … tertinggi di NTT …, yaitu 31,78 persen": Sumba Tengah)."""
-        named = [key for key in map(self.place_of, clause) if key]
-        if named:
-            last = named[-1]
-            inside = [p for p in named if last in self.places[p].within]
-            return inside[-1] if inside else last
-        return next((key for key in map(self.place_of, reversed(earlier)) if key), "")
+        for words in (clause, earlier):  # its own clause first, then the sentence before it
+            named = [key for key in map(self.place_of, words) if key]
+            if named:
+                last = named[-1]
+                inside = [p for p in named if last in self.places[p].within]
+                return inside[-1] if inside else last
+        return ""
 
     # -- reading a message ----------------------------------------------------------------------
 
@@ -616,6 +649,8 @@ class Analyzer:
         lex = self.lexicon
         forms = {t for token in asked for t in (token, _without_clitic(token))}
         kinds = {kind for kind in ASKED if forms & lex.asks.get(kind, frozenset())}
+        if "date" in kinds and not self._asks_date(asked):
+            kinds.discard("date")  # "pada tanggal 17 Oktober, …?" names a date, it does not ask one
         places_asked = self._asks_regions(asked)
         if places_asked:
             kinds.add(places_asked)
@@ -635,7 +670,7 @@ class Analyzer:
         keys = tuple(dict.fromkeys(k for k in map(url_key, urls) if k))
         slugs = tuple(w for u in urls for w in self.tokens(" ".join(slug_words(u))))
         return Reading(text, tuple(Part(tuple(parts[i]), questions[i]) for i in kept), asks, mode, keys, slugs,
-                       self.language([t for part in raw for t in part]), acronyms(body))
+                       self.language([t for part in raw for t in part]), acronyms(body), proper_names(body))
 
     def _matters(self, part: list[str]) -> bool:
         """False for a greeting, a plea to share, or a self-introduction: they say nothing to check."""
@@ -683,9 +718,10 @@ class Analyzer:
             if token not in asks:
                 continue
             after = [j for j in range(i + 1, min(len(tokens), i + 5)) if self._countable(tokens[j], asks)]
-            before = [j for j in range(i - 1, max(-1, i - 5), -1) if self._countable(tokens[j], asks)]
-            # Every counting noun after "berapa", and the nearest one before it ("orang miskin brapa").
-            nearest_before = [j for j in before if self.unit(tokens[j]) != tokens[j]][:1]
+            before = [j for j in range(i - 1, max(-1, i - COUNTED_BEFORE - 1), -1) if self._countable(tokens[j], asks)]
+            # Every counting noun after "berapa", and the nearest one before it ("orang miskin brapa",
+            # "dana … habis berapa miliar"), a year's "tahun" aside.
+            nearest_before = [j for j in before if self.unit(tokens[j]) not in (tokens[j], TIME)][:1]
             units = {"money" if tokens[j - 1] in PER_WORDS else self.unit(tokens[j]) for j in after + nearest_before
                      if self.unit(tokens[j]) != tokens[j]}
             if TIME in units and not (after and self.unit(tokens[after[0]]) == TIME):
@@ -707,20 +743,30 @@ class Analyzer:
         head = self._heads.get(noun)
         return units.get(head, noun) if head else noun
 
+    def _asks_date(self, tokens: list[str]) -> bool:
+        """"tanggal berapa", "tanggal kapan", "what date": the date word beside a question word."""
+        dates = self.lexicon.asks.get("date", frozenset())
+        wh = self.lexicon.asks.get("wh", frozenset()) | self.lexicon.asks.get("when", frozenset())
+        return any(t in dates and any(w in wh for w in tokens[max(0, i - 2):i + 3]) for i, t in enumerate(tokens))
+
     def _asks_regions(self, tokens: list[str]) -> str:
         """"regions" for a list of places ("kabupaten mana saja", "kabupatennya apa aja", "which
         districts"); "which" for one place ("kabupaten mana yang paling tinggi?"); else ""."""
         regions = self.lexicon.asks.get("regions", frozenset())
-        pairs = list(zip(tokens, tokens[1:], strict=False))
-        listing = any(a in ("mana", "apa") and b in ("saja", "aja") for a, b in pairs)
         for i, token in enumerate(tokens):
             head = self._heads.get(token, _without_clitic(token))
             if head not in regions:
                 continue
+            # The place noun next to its question word: "kabupaten mana (saja)", "kabupatennya apa aja",
+            # "mana saja kabupaten…"; not "intervensi apa saja untuk kabupaten…".
+            near = tokens[i + 1:i + 3] + tokens[max(0, i - 2):i]
+            listing = any(a in ("mana", "apa") and b in ("saja", "aja")  # anywhere after the noun
+                          for a, b in zip(tokens[i + 1:], tokens[i + 2:], strict=False)) or \
+                (i >= 2 and tokens[i - 2] == "mana" and tokens[i - 1] in ("saja", "aja"))
             plural = token.endswith("s")  # "which districts" (no Indonesian word of the list ends in s)
             if listing or (i and tokens[i - 1] in ("which", "what") and plural):
                 return "regions"
-            if "mana" in tokens or (i and tokens[i - 1] in ("which", "what")):
+            if "mana" in near or (i and tokens[i - 1] in ("which", "what")):
                 return "which"
         return ""
 

@@ -16,7 +16,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot import match
-from bot.analysis import FIGURE, WEAK, Analyzer, Part, Qualifiers, Reading, Term, union
+from bot.analysis import FIGURE, LOOKUP, QUESTION, WEAK, Analyzer, Part, Qualifiers, Reading, Term, union
 from bot.models import Answer, Match
 from bot.store import Hit, Store, Vocabulary
 
@@ -79,8 +79,13 @@ class Checker:
         # Concepts of several words ("kemiskinanekstrem") with their head word and its stem.
         self._concepts = {"".join(t): (t[0], analyzer.stem(t[0])) for t in analyzer.compound_tokens}
         # Concepts that are a narrower measure than their head word ("kemiskinan ekstrem" of "kemiskinan").
-        self._measures = {c: h for c, (h, _) in self._concepts.items()
+        self._measures = {c: (h, s) for c, (h, s) in self._concepts.items()
                           if analyzer.lexicon.units.get(h) == FIGURE}
+        self._lexicon_words: dict[str, list[str]] = {}
+        for phrase in {*analyzer.lexicon.phrases, *analyzer.lexicon.phrases.values()}:
+            for word in phrase.split():
+                if word.isalpha() and len(word) >= MIN_CORRECTABLE:
+                    self._lexicon_words.setdefault(word[0], []).append(word)
         asks = analyzer.lexicon.asks
         self._reason_words = asks.get("why", frozenset()) | asks.get("reasons", frozenset())
         self._measured = {w for t in analyzer.query_terms(sorted(analyzer.lexicon.measures)) for w in (t.token, t.stem)}
@@ -113,6 +118,9 @@ class Checker:
         specificity = self.analyzer.specificity
         weights = {t.token: specificity(t.token) * match.term_weight(
             t, self._doc_freq(t, vocabulary), vocabulary.documents, t.token in corrected) for t in terms}
+        for t in terms:  # English the lexicon does not map ("roughly", "counted as"): phrasing, not topic
+            if self._doc_freq(t, vocabulary) == 0 and self.analyzer.is_english_only(t.token):
+                weights[t.token] *= match.ENGLISH_WEIGHT
         hits = {hit.fact.id: hit for hit in self._search(known, weights)} if known else {}
         cited = self.store.citing(reading.urls, CANDIDATES)
         for hit in cited:
@@ -166,7 +174,10 @@ class Checker:
         """
         parts, corrected, neutral = [], set(), set()
         for part in reading.parts:
-            tokens, fixed, unknown = self._correct(list(part.tokens), vocabulary, reading.acronyms)
+            # A name nobody knows in an open question ("program apa yang Bappenas buat?") may be its
+            # topic: it counts against an answer. In a claim it is more often a misspelt or wrong detail.
+            names = reading.names if reading.mode in (QUESTION, LOOKUP) else frozenset()
+            tokens, fixed, unknown = self._correct(list(part.tokens), vocabulary, reading.acronyms, names)
             corrected |= fixed
             neutral |= unknown
             if fixed or tokens != list(part.tokens):  # a corrected word can complete a phrase ("centres")
@@ -224,7 +235,8 @@ class Checker:
         return max(vocabulary.doc_freq.get(term.token, 0), vocabulary.doc_freq.get(term.stem, 0))
 
     def _correct(self, tokens: list[str], vocabulary: Vocabulary,
-                 acronyms: frozenset[str] = frozenset()) -> tuple[list[str], set[str], set[str]]:
+                 acronyms: frozenset[str] = frozenset(),
+                 names: frozenset[str] = frozenset()) -> tuple[list[str], set[str], set[str]]:
         """Misspelt words replaced by the index word meant; slang, particles and names left neutral.
 
         Returns the tokens, the corrected ones, and the neutral ones: words that are neither in the
@@ -258,7 +270,8 @@ class Checker:
                 continue
             replacement = self._closest(token, vocabulary)
             if replacement is None:
-                neutral.add(token)
+                if token not in names or self._near_lexicon(token):  # "Ketenagakerjan": a typo, not a name
+                    neutral.add(token)
                 out.append(token)
                 continue
             out.append(replacement)
@@ -288,6 +301,12 @@ class Checker:
         splits = [(token[:i], token[i:]) for i in range(MIN_CORRECTABLE - 1, len(token) - MIN_CORRECTABLE + 2)
                   if token[:i] in vocabulary.doc_freq and token[i:] in vocabulary.doc_freq]
         return splits[0] if len(splits) == 1 else None
+
+    def _near_lexicon(self, token: str) -> bool:
+        """Whether a word is a typo of one the lexicon knows (its phrases, in any of their spellings)."""
+        choices = self._lexicon_words.get(token[0], [])
+        return bool(process.extract(token, choices, scorer=OSA.distance, score_cutoff=max_typo_distance(token),
+                                    limit=1))
 
     def _closest(self, token: str, vocabulary: Vocabulary) -> str | None:
         if self._spelling is None or self._spelling[0] is not vocabulary:
@@ -332,9 +351,12 @@ class Checker:
         return tuple(Term(t, analyzer.stem(t), analyzer.kind(t)) for t in tokens)
 
 
+JAKARTA_IN_MIN = 6  # "-in" verbs are read as "-kan"/"-i" verbs from this length ("bikinin")
+
+
 def spelling_variants(token: str, english: bool = True) -> list[str]:
-    """Regular misspellings undone: ks written x, repeated letters, and (unless `english` is False,
-    for an Indonesian word) English inflections."""
+    """Regular misspellings undone: ks written x, repeated letters, Jakarta "-in" verbs, and (unless
+    `english` is False, for an Indonesian word) English inflections."""
     variants = []
     if "x" in token:
         variants.append(token.replace("x", "ks"))
@@ -352,6 +374,13 @@ def spelling_variants(token: str, english: bool = True) -> list[str]:
     for suffix, replacement in (("ies", "y"), ("es", ""), ("s", ""), ("ing", ""), ("ed", ""), ("ed", "e")):
         if english and token.endswith(suffix) and len(token) - len(suffix) >= 3:
             variants.append(token[: -len(suffix)] + replacement)
+    if token.endswith("in") and len(token) >= JAKARTA_IN_MIN:  # Jakarta "-in": "ngurusin", "dikasihin"
+        stem = token[:-2]
+        for prefix, standard in (("nge", "me"), ("ng", "meng"), ("di", "di"), ("", "")):
+            if stem.startswith(prefix) and len(stem) - len(prefix) >= 3:
+                base = stem[len(prefix):]
+                variants += [standard + base + "kan", standard + base + "i", standard + base, base]
+                break
     return variants
 
 

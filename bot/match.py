@@ -78,6 +78,7 @@ BLOCKING_COST, UNADDRESSED_COST, DETAIL_COST = 0.15, 0.1, 0.03  # score shares a
 FIGURE_UNITS = frozenset({"people", "households", "percent"})
 GENERIC = frozenset({"angka", "tingkat", "jumlah", "data", "persen", "persentase", "total", "berita", "info"})
 ANY = "any"
+RULES = frozenset({"money", TIME})  # amounts set for an area hold in the places within it
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ class Query:
     phrase_weights: dict[str, float]  # index terms' weights, for judging phrases of facts
     today: date = field(default_factory=date.today)
     concepts: tuple[tuple[str, str, str], ...] = ()  # (concept token, its head word, the head's stem)
-    measures: dict[str, str] = field(default_factory=dict)  # narrower measure -> its head ("kemiskinan")
+    measures: dict[str, tuple[str, str]] = field(default_factory=dict)  # narrower measure -> (head, its stem)
     measured: tuple[Term, ...] = ()  # what the figures asked measure ("kemiskinan", "stunting")
     parts: tuple[frozenset[str], ...] = ()  # the tokens of each sentence of the message
     unexplained: bool = False  # the message has words nobody knows (a name, slang): maybe its topic
@@ -133,6 +134,9 @@ class Query:
 def idf(doc_freq: int, documents: int) -> float:
     """BM25's inverse document frequency: rare words weigh more; unseen words weigh most."""
     return math.log(1.0 + (documents - doc_freq + 0.5) / (doc_freq + 0.5))
+
+
+ENGLISH_WEIGHT = 0.35  # an English word the lexicon does not map, so no fact can hold it: mostly phrasing
 
 
 def term_weight(term: Term, doc_freq: int, documents: int, corrected: bool = False) -> float:
@@ -222,7 +226,8 @@ def combine(coverage: float, fact_side: float) -> float:
 
 # -- what a message pins down, against what a fact covers ------------------------------------------
 
-def period_gaps(asked: Qualifiers, covered: Qualifiers, fact: Fact, months: Sequence[str] = ()) -> list[Gap]:
+def period_gaps(asked: Qualifiers, covered: Qualifiers, fact: Fact, months: Sequence[str] = (),
+                plan: bool = False) -> list[Gap]:
     """Years and months asked that the fact does not cover.
 
     A fact that names no year covers the years from its "as of" date to its "until" date; one that
@@ -230,7 +235,9 @@ def period_gaps(asked: Qualifiers, covered: Qualifiers, fact: Fact, months: Sequ
     """
     gaps = []
     years, named_months = set(covered.years), set(covered.months)
-    if not years and fact.as_of:
+    if plan and fact.as_of:
+        years.add(fact.as_of[:4])  # a target for 2024 set in 2021 is also a 2021 fact: "in 2021 it targeted…"
+    elif not years and fact.as_of:
         last = int((fact.until or fact.as_of)[:4])
         years = {str(y) for y in range(int(fact.as_of[:4]), max(last, int(fact.as_of[:4])) + 1)}
     if not named_months and len(fact.as_of) >= 7 and months:
@@ -289,8 +296,9 @@ def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool) -> list[
     if "who" in asks and (not terms.people or (roles and not (terms.named and roles & _with_broader(terms, query)))):
         # "siapa bupati…" needs the role and a name; a role the fact contradicts is a false detail
         gaps.append(Gap("who", tuple(sorted(roles))))
-    if "howmany" in asks and not has_count(terms.qualifiers.numbers, reading.counted, asked,
-                                           terms.qualifiers.places):
+    # A rated claim's own figures are the false ones ("Rp600.000 lewat tautan ini"): they answer nothing.
+    numbers = [n for n in terms.qualifiers.numbers if not (fact.verdict and n.token in terms.claim)]
+    if "howmany" in asks and not has_count(numbers, reading.counted, asked, terms.qualifiers.places, query.within):
         gaps.append(Gap("howmany", tuple(sorted(reading.counted))))
     if "rank" in asks and "rank" not in terms.says:
         gaps.append(Gap("rank"))
@@ -302,6 +310,10 @@ def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool) -> list[
         gaps.append(Gap("contact"))
     if "date" in asks and "date" not in terms.says:
         gaps.append(Gap("date"))
+    if {"when", "again"} <= asks and "plan" not in terms.says:
+        gaps.append(Gap("now", (), (fact.as_of,)))  # "dibuka lagi kapan?": the next time, not the last
+    if "how" in asks and not {"howto", "reason"} & terms.says:
+        gaps.append(Gap("how"))  # "cara daftar …": only a fact saying how, where or on what basis
     listed = _listed_places(terms.qualifiers.places, query.within)
     if "regions" in asks and len(listed) < 2:
         gaps.append(Gap("regions"))  # "kabupaten mana saja?" asks for a list of places
@@ -346,10 +358,15 @@ def is_current(fact: Fact, today: date) -> bool:
 
 
 def has_count(numbers: Sequence[Number], units: frozenset[str], asked: Qualifiers,
-              covered_places: frozenset[str] = frozenset()) -> bool:
+              covered_places: frozenset[str] = frozenset(),
+              within: dict[str, frozenset[str]] | None = None) -> bool:
     """Whether a fact gives a number of one of `units` (any number but a duration, when none is
-    named), for the place and period asked when the figure says which it is for (a district's
-    figure does not answer a question about its province)."""
+    named), for the place and period asked when the figure says which it is for.
+
+    A count or a rate is for its own place: a district's figure does not answer a question about its
+    province. An amount (money, a duration) is a rule: a national or provincial one holds for the
+    places within, and one that names no place at all holds everywhere.
+    """
     wanted = set(units)
     if ANY in wanted:
         wanted = set()  # "nomornya berapa?": any number
@@ -360,6 +377,9 @@ def has_count(numbers: Sequence[Number], units: frozenset[str], asked: Qualifier
         if (n.unit not in wanted) if wanted else n.unit == TIME:
             continue
         located = n.place in asked.places
+        if n.unit in RULES:
+            located = located or (not n.place and not covered_places) or any(
+                n.place in (within or {}).get(p, ()) for p in asked.places)
         # A figure with no place of its own is for what the fact is about.
         if asked.places and not regions and not located and not (not n.place and asked.places & covered_places):
             continue
@@ -460,7 +480,8 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
             continue
         covered = profile.terms.qualifiers
         asked = query.qualifiers
-        conflicts = (period_gaps(asked, covered, fact, months) + place_gaps(asked, covered, query.within)
+        conflicts = (period_gaps(asked, covered, fact, months, "plan" in profile.terms.says)
+                     + place_gaps(asked, covered, query.within)
                      + programme_gaps(asked, covered) + label_gaps(asked, covered))
         contradictions = number_contradictions(asked, covered) + role_contradictions(asked, covered, query.role_groups)
         claim = echo = 0.0
@@ -475,9 +496,10 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
         echoed = bool(fact.verdict) and echo >= CLAIM_ECHOED and not states_correction
         conflicts += concept_gaps(query.concepts, profile)
         # A fact about a narrower concept than the one asked ("kemiskinan ekstrem" for "kemiskinan").
-        narrower = [(concept, head) for concept, head in query.measures.items()
-                    if concept in profile.words and head in query_tokens and concept not in query_tokens
-                    and head not in profile.terms.broad]
+        # ("penduduk miskin" asks about poverty in general as much as "kemiskinan" does)
+        narrower = [(concept, head) for concept, (head, stem) in query.measures.items()
+                    if concept in profile.words and (head in query_tokens or stem in query_tokens)
+                    and concept not in query_tokens and not {head, stem} & profile.terms.broad]
         if "howmany" in reading.asks and any(not _contains(profile, t) for t in query.measured):
             # "Berapa angka stunting?" needs a figure of stunting, not any figure of the place and year.
             conflicts.append(Gap("howmany", tuple(sorted(reading.counted))))

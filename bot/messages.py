@@ -57,6 +57,7 @@ TEXTS: dict[str, dict[str, str]] = {
                  "en": "what was actually achieved{said_suffix} (we only have the plan or target)"},
     "gap.contact": {"id": "alamat atau kontak itu", "en": "that address or contact"},
     "gap.regions": {"id": "daftar wilayah yang Anda tanyakan", "en": "the list of places you ask for"},
+    "gap.how": {"id": "cara atau langkah yang Anda tanyakan", "en": "the steps you ask about"},
     "gap.date": {"id": "tanggal yang Anda tanyakan", "en": "the date you ask for"},
     "gap.label": {"id": "{said}", "en": "{said}"},
     "gap.and": {"id": " dan ", "en": " and "},

@@ -323,6 +323,83 @@ def test_thousands_match_however_they_are_written(analyzer, spoken, written):
     assert analyzer.tokens(spoken) == analyzer.tokens(written)
 
 
+# -- phrasing that is not the topic, and what is really asked ---------------------------------------
+
+def test_english_phrasing_the_lexicon_does_not_map_weighs_little(seeded_service):
+    assert top(seeded_service, "Back in 2021, roughly how many extremely poor people lived in the 5 NTT priority "
+                               "districts in total?") == "jumlah-miskin-ekstrem-lima-kabupaten"
+
+
+def test_how_a_forward_reports_its_claim_is_not_its_topic(seeded_service):
+    assert top(seeded_service, "Postingan yang dibagikan ulang ribuan kali menyebut Sumba Tengah kemiskinan "
+                               "ekstremnya 21,51 persen waktu rakor 2021, betul?") == "angka-kemiskinan-ekstrem-lima-kabupaten"
+
+
+@pytest.mark.parametrize("text", [
+    "Dana program padat karya di NTT selama 2021 habis berapa miliar?",  # money, and no budget is given
+    "Berapa desa di Sumba Timur yang miskin ekstrem?",  # villages are counted nowhere
+])
+def test_what_berapa_counts_is_found_before_it_or_in_its_scale(seeded_service, text):
+    assert not check(seeded_service, text).answered
+
+
+def test_a_hoax_claims_figure_answers_no_how_much_question(seeded_service):
+    # Rp600.000 is the figure the hoax claims, not a verified amount of BLT or PKH.
+    assert not check(seeded_service, "Berapa besar bantuan BLT PKH per orang tahun 2022?").answered
+
+
+def test_when_next_needs_a_plan_not_the_last_time(seeded_service):
+    assert not check(seeded_service, "Pendaftaran TKM dibuka lagi kapan?").answered
+
+
+def test_a_how_to_question_needs_a_fact_that_says_how(seeded_service):
+    assert top(seeded_service, "cara daftar pelatihan BLK") == "blk-ntt-kupang-syarat-pelatihan"
+    assert not check(seeded_service, "cara daftar sekolah online").answered
+
+
+def test_an_unknown_name_in_a_question_counts_but_a_misspelt_known_word_does_not(seeded_service):
+    assert not check(seeded_service, "program apa yang dibuat Bappenas untuk penanganan kemiskinan ekstrem di NTT?").answered
+    assert top(seeded_service, "Menteri Ketenagakerjan yg ke Kupang waktu rakor siapa") == \
+        "rakor-kemiskinan-ekstrem-kupang-2021"
+
+
+def test_a_list_question_is_about_the_noun_next_to_it(seeded_service):
+    # "apa saja" asks for the interventions, not for a list of districts.
+    assert top(seeded_service, "Kemnaker jalankan intervensi apa saja untuk kabupaten miskin ekstrem di NTT?") == \
+        "kemnaker-dua-intervensi-ntt"
+
+
+def test_a_date_named_as_context_is_not_a_date_asked(seeded_service):
+    assert top(seeded_service, "Pada tanggal 17 Oktober 2021 Wapres rapat di Kupang, betul?") == \
+        "rakor-kemiskinan-ekstrem-kupang-2021"
+
+
+def test_a_national_rule_holds_in_every_district(seeded_service):
+    assert top(seeded_service, "Warga Rote Ndao dihitung miskin ekstrem kalau pengeluarannya di bawah berapa "
+                               "dolar sehari?") == "definisi-kemiskinan-ekstrem"
+
+
+def test_a_target_is_a_fact_of_the_year_it_was_set(seeded_service):
+    assert top(seeded_service, "Waktu rakor di Kupang tahun 2021, Wapres menargetkan kemiskinan ekstrem di NTT "
+                               "turun sampai berapa persen?") == "target-nol-persen-kemiskinan-ekstrem-2024"
+
+
+def test_a_colloquial_concept_with_a_clitic_is_one_concept(analyzer):
+    assert "kemiskinanekstrem" in analyzer.merge(analyzer.tokens("TTS miskin ekstremnya berapa"))
+
+
+def test_a_jakarta_in_verb_is_read_as_its_standard_form():
+    from bot.core import spelling_variants
+
+    assert "mengurus" in spelling_variants("ngurusin", english=False)
+    assert "dikasih" in spelling_variants("dikasihin", english=False)
+
+
+@pytest.mark.parametrize("krama, standard", [("pinten", "berapa"), ("dereng", "belum"), ("wonten", "ada")])
+def test_javanese_krama_words_are_read(analyzer, krama, standard):
+    assert analyzer.normalizer.normalize(krama) == standard
+
+
 # -- newest first, links, numbers in words, language ------------------------------------------------
 
 def test_with_no_period_asked_the_newest_figure_leads(seeded_service):
