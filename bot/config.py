@@ -6,9 +6,10 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from platformdirs import user_data_dir
+from platformdirs import user_config_dir, user_data_dir
 
 from bot.errors import ConfigError
 
@@ -19,6 +20,11 @@ _TOKEN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,100}$")
 def default_db_path() -> Path:
     """The database file in the user's data folder."""
     return Path(user_data_dir("cekfakta", appauthor=False)) / "cekfakta.db"
+
+
+def default_key_file() -> Path:
+    """The secret key file in the user's configuration folder (never beside the database)."""
+    return Path(user_config_dir("cekfakta", appauthor=False)) / "secret.key"
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,15 @@ class Settings:
     allowed_networks: str = ""  # CIDRs source URLs may point into despite being private (tests: 127.0.0.0/8)
     timezone: str = "Asia/Makassar"  # the newsroom's clock (NTT: WITA, UTC+8) for times shown to moderators
     draft_timeout: float = 30 * 60  # seconds of silence after which a /tambah or /ubah conversation pauses
+    # -- load, faults and privacy (issue 9); see `hardening_settings` ------------------------------
+    key_file: Path = field(default_factory=default_key_file)  # secret for hashes and chat-id encryption
+    send_deadline: float = 60.0  # seconds a reply or notice is retried (flood control, 5xx, dropped link)
+    send_rate: float = 30.0  # messages a second to Telegram overall (its documented limit)
+    flood_limit: int = 20  # messages a citizen may send a minute; 0: no limit (moderators are never limited)
+    keep_queries_days: float = 90.0  # query statistics
+    keep_feedback_days: float = 180.0  # 👍/👎
+    keep_questions_days: float = 30.0  # texts of answered or dismissed questions
+    keep_deliveries_days: float = 30.0  # which chat got which fact (for corrections)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -89,6 +104,7 @@ class Settings:
             allowed_networks=env.get("CEKFAKTA_ALLOWED_NETWORKS", "").strip(),
             timezone=zone,
             draft_timeout=max(draft_minutes, 1) * 60,
+            **hardening_settings(env),
         )
 
     def check_token(self) -> None:
@@ -97,3 +113,29 @@ class Settings:
             raise ConfigError("TELEGRAM_BOT_TOKEN is malformed: expected '<digits>:<35 characters>' "
                               "as given by @BotFather")
 
+
+
+def _positive(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        raise ConfigError(f"{name} must be a number") from None
+    if not value >= 0 or value == float("inf"):
+        raise ConfigError(f"{name} must be zero or more")
+    return value
+
+
+def hardening_settings(env: dict[str, str]) -> dict[str, Any]:
+    """The settings of issue 9 (delivery, flood limit, retention, the key file), read from `env`."""
+    key_file = env.get("CEKFAKTA_KEY_FILE", "").strip()
+    return {
+        "key_file": Path(key_file).expanduser() if key_file else default_key_file(),
+        "send_deadline": _positive(env, "CEKFAKTA_SEND_DEADLINE_SECONDS", 60.0),
+        "send_rate": _positive(env, "CEKFAKTA_SEND_RATE", 30.0),
+        "flood_limit": int(_positive(env, "CEKFAKTA_FLOOD_LIMIT", 20)),
+        "keep_queries_days": _positive(env, "CEKFAKTA_KEEP_QUERIES_DAYS", 90),
+        "keep_feedback_days": _positive(env, "CEKFAKTA_KEEP_FEEDBACK_DAYS", 180),
+        "keep_questions_days": _positive(env, "CEKFAKTA_KEEP_QUESTIONS_DAYS", 30),
+        "keep_deliveries_days": _positive(env, "CEKFAKTA_KEEP_DELIVERIES_DAYS", 30),
+    }

@@ -21,7 +21,7 @@ from bot.links import url_key
 from bot.models import Fact, Source
 from bot.store.base import utcnow, write
 from bot.store.newsroom import NewsroomRecords
-from bot.store.people import PeopleRecords
+from bot.store.people import PeopleRecords, Sealer
 from bot.store.schema import MIGRATIONS
 
 ORIGIN_FILE = "file"
@@ -29,6 +29,7 @@ ORIGIN_BOT = "bot"
 BM25_WEIGHTS = (1.0, 2.0, 0.6)  # search_text, search_keywords, search_stems
 ANALYSIS_VERSION = "3"  # bump when the analyzer's output for facts changes: every fact is reindexed
 FACT_CACHE = 8192  # facts kept parsed in memory
+BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another writer's lock before "database is locked"
 
 
 class StaleRevision(Exception):
@@ -133,8 +134,14 @@ class Store:
         db = Database(sqlite3.connect(str(path), check_same_thread=False))
         db.enable_wal()
         db.execute("PRAGMA synchronous=FULL")
-        db.execute("PRAGMA busy_timeout=5000")
+        db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free pages
         return cls(db, analyzer)
+
+    def use_sealer(self, sealer: Sealer) -> None:
+        """Encrypt and decrypt the chat ids kept for writing back with `sealer` (see `bot.privacy`)."""
+        self.people.sealer = sealer
+        self.newsroom.sealer = sealer
 
     # -- settings ---------------------------------------------------------------------------
 
@@ -146,6 +153,11 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         """Store a setting."""
         self.db.table("meta").upsert({"key": key, "value": value}, pk="key")
+
+    def delete_meta(self, key: str) -> None:
+        """Forget a setting."""
+        with write(self.db):
+            self.db.execute("DELETE FROM meta WHERE key = ?", [key])
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -408,6 +420,10 @@ class Store:
             self.set_meta("lexicon", self._index_version)
         self._writes += 1
         return touched
+
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file and empty it (after deleting personal data)."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def integrity_ok(self) -> bool:
         """True when SQLite's integrity check and the FTS5 index check both pass."""

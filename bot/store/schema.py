@@ -127,3 +127,16 @@ def m006_newsroom(db: Database) -> None:
     db.execute("DELETE FROM feedback WHERE id NOT IN "
                "(SELECT max(id) FROM feedback GROUP BY user_hash, fact_id, revision)")
     db.table("feedback").create_index(["user_hash", "fact_id", "revision"], unique=True)
+
+
+@migration
+def m007_private_chats(db: Database) -> None:
+    """Chat ids stored encrypted (`chat`, a Fernet token; the key is kept outside the database), and
+    indexes to delete everything of one citizen (/hapusdata) or older than its retention age."""
+    for table in ("deliveries", "question_chats", "outbox"):
+        db.table(table).add_column("chat", str)
+    db.table("deliveries").create_index(["user_hash"])
+    db.table("deliveries").create_index(["at"])
+    db.table("questions").create_index(["user_hash"])
+    db.table("query_log").create_index(["user_hash"])
+    db.table("feedback").create_index(["at"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import secrets
 import sys
 from urllib.parse import urlparse
 
@@ -16,26 +17,33 @@ import httpx
 from telegram import Bot, BotCommand, Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot import messages
-from bot.citizens import Citizens
+from bot.citizens import Citizens, Retention
 from bot.config import Settings
 from bot.editorial import Editorial
 from bot.remote import LinkChecker, parse_networks
 from bot.service import Service, open_service
-from bot.tg import handlers, moderation
+from bot.tg import handlers, moderation, retention
+from bot.tg.blocking import start_worker, stop_worker
+from bot.tg.delivery import Delivery
+from bot.tg.flood import GATE, FloodGate, limit_citizens
+from bot.tg.intake import ALLOWED_UPDATES, ChatOrdered, HotlineBot, drop_repeats
 
 logger = logging.getLogger(__name__)
 
-RATE_LIMIT_RETRIES = 3  # a 429 is waited out and retried this many times before giving up
-COMMANDS = ("start", "help", "topik", "bahasa")
+COMMANDS = ("start", "help", "topik", "bahasa", "hapusdata")
+CONCURRENT_UPDATES = 64  # updates handled at once (one at a time per chat)
+CONNECTIONS = 64  # HTTP connections to the Bot API
+FATAL = "fatal_error"  # set when the Bot API refused the token: the process exits non-zero
 # Messages that carry no text to check: answered with a request for text keywords.
 NON_TEXT = (filters.Sticker.ALL | filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE | filters.LOCATION
             | filters.VENUE | filters.CONTACT | filters.Dice.ALL | filters.POLL | filters.ANIMATION
@@ -68,21 +76,22 @@ def build_application(service: Service, settings: Settings) -> Application:
     """The real PTB Application, wired to the core; nothing is loaded per message."""
     application = (
         Application.builder()
-        .token(settings.token)
-        .base_url(settings.bot_api_url)
-        .base_file_url(file_url(settings.bot_api_url))
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .bot(make_bot(settings))
+        .concurrent_updates(ChatOrdered(CONCURRENT_UPDATES))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
     )
-    citizens = Citizens(service.store, settings.salt)
+    application.bot._on_fatal = application.bot.rate_limiter.on_fatal = lambda error: _fatal(application, error)
+    start_worker(application)
+    citizens = Citizens(service.store, settings.salt, settings.key_file, retention_of(settings))
     editorial = Editorial(service.store, citizens, service.analyzer, service.topics, settings.owner_ids,
                           settings.review, settings.timezone)
     application.bot_data[handlers.SERVICE] = service
     application.bot_data[handlers.CITIZENS] = citizens
     application.bot_data[moderation.EDITORIAL] = editorial
     application.bot_data[moderation.LINKS] = LinkChecker(httpx.AsyncClient(), parse_networks(settings.allowed_networks))
+    add_guards(application, settings)
     # Before the citizens' handlers: a moderator mid-draft is not asking a question.
     moderation.add_handlers(application, editorial, settings.draft_timeout)
     application.add_handler(CommandHandler("start", handlers.start))
@@ -93,13 +102,57 @@ def build_application(service: Service, settings: Settings) -> Application:
     text = (filters.TEXT & ~filters.COMMAND) | filters.CAPTION
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGES & text, handlers.on_text))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGES & NON_TEXT, handlers.on_other))
+    application.add_handler(CommandHandler(["hapusdata", "hapus_data", "deletedata", "delete_data", "lupakan",
+                                            "forget"], handlers.forget_command))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGES & filters.COMMAND, handlers.unknown_command))
     application.add_error_handler(handlers.on_error)
     return application
+
+
+def make_bot(settings: Settings) -> HotlineBot:
+    """The bot, sending through the one sending path (`delivery.Delivery`) over a pool of connections."""
+    return HotlineBot(
+        settings.token,
+        base_url=settings.bot_api_url,
+        base_file_url=file_url(settings.bot_api_url),
+        request=HTTPXRequest(connection_pool_size=CONNECTIONS, pool_timeout=5.0),
+        get_updates_request=HTTPXRequest(),
+        rate_limiter=Delivery(settings.send_deadline, settings.send_rate),
+    )
+
+
+def retention_of(settings: Settings) -> Retention:
+    """How long citizens' records are kept, from the settings."""
+    return Retention(queries=settings.keep_queries_days, feedback=settings.keep_feedback_days,
+                     questions=settings.keep_questions_days, deliveries=settings.keep_deliveries_days)
+
+
+def add_guards(application: Application, settings: Settings) -> None:
+    """Before every handler: each update once (group -2), then the citizens' flood limit (group -1)."""
+    application.bot_data[GATE] = FloodGate(settings.flood_limit)
+    application.add_handler(TypeHandler(Update, drop_repeats), group=-2)
+    application.add_handler(TypeHandler(Update, limit_citizens), group=-1)
+
+
+def _fatal(application: Application, error: Exception) -> None:
+    """The Bot API refused the token: stop, so that run_bot exits non-zero and a supervisor notices."""
+    if FATAL not in application.bot_data:
+        application.bot_data[FATAL] = error
+        logger.critical("Telegram refused the bot token (%s); stopping", type(error).__name__)
+        if application.running:
+            application.stop_running()
+
+
+def webhook_secret(configured: str | None) -> str:
+    """The webhook's secret token: the configured one, else a new random one for this run (setWebhook
+    registers it at every start, so it need not be kept)."""
+    return configured or secrets.token_urlsafe(32)
 
 
 async def _post_init(application: Application) -> None:
     """Registers the command menu in Indonesian (default) and English; starts sending the outbox."""
     moderation.start_notices(application)
+    retention.start(application)
     for lang in messages.LANGS:
         commands = [BotCommand(name, messages.t(f"tg.cmd.{name}", lang)) for name in COMMANDS]
         await application.bot.set_my_commands(commands, language_code=None if lang == "id" else lang)
@@ -112,8 +165,9 @@ async def _check_token(settings: Settings) -> None:
 
 
 async def _post_shutdown(application: Application) -> None:
-    """Closes the link checker's HTTP client."""
+    """Closes the link checker's HTTP client and ends the worker thread."""
     await application.bot_data[moderation.LINKS].client.aclose()
+    stop_worker(application)
 
 
 def run_bot(settings: Settings, args: argparse.Namespace) -> int:
@@ -138,13 +192,16 @@ def run_bot(settings: Settings, args: argparse.Namespace) -> int:
                 port=getattr(args, "port", None) or settings.webhook_port,
                 url_path=urlparse(webhook_url).path.lstrip("/"),
                 webhook_url=webhook_url,
-                secret_token=getattr(args, "secret_token", None) or settings.webhook_secret or None,
-                allowed_updates=Update.ALL_TYPES,
+                secret_token=webhook_secret(getattr(args, "secret_token", None) or settings.webhook_secret),
+                allowed_updates=ALLOWED_UPDATES,
             )
         else:
             logger.info("Polling %s for updates", settings.bot_api_url)
-            application.run_polling(allowed_updates=Update.ALL_TYPES)
+            application.run_polling(allowed_updates=ALLOWED_UPDATES)
     except InvalidToken:  # revoked while starting
         print("cekfakta: Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped?)", file=sys.stderr)
         return 2
+    if FATAL in application.bot_data:
+        print("cekfakta: Telegram rejected TELEGRAM_BOT_TOKEN while running (revoked?)", file=sys.stderr)
+        return 3
     return 0
