@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import shutil
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +15,7 @@ from pathlib import Path
 from bot import messages
 from bot.claimreview import claim_reviews
 from bot.config import Settings
-from bot.errors import ConfigError, KnowledgeError, UserError
+from bot.errors import ConfigError, KnowledgeError, StoreError, UserError
 from bot.evaluation import read_rows, score
 from bot.knowledge import TOPICS_FILE, write_facts
 from bot.lexicon import LANGUAGE_DIR, LEXICON_FILE
@@ -59,7 +61,29 @@ def _parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("eval", help="score a query set (JSON lines: q, expect, kind)")
     ev.add_argument("file", type=Path)
+    _add_backup_commands(sub)
     return parser
+
+
+def _add_backup_commands(sub: argparse._SubParsersAction) -> None:
+    """`cekfakta backup PATH` and `cekfakta restore PATH`."""
+    backup = sub.add_parser("backup", help="copy the database to a new file, consistently, while the bot runs")
+    backup.add_argument("path", type=Path, help="the backup file to create")
+    restore = sub.add_parser("restore", help="replace the database with a backup, after checking the backup")
+    restore.add_argument("path", type=Path, help="the backup file")
+
+
+def backup_command(args: argparse.Namespace, settings: Settings) -> int:
+    """`cekfakta backup PATH` | `cekfakta restore PATH` (see `bot.store.backup`)."""
+    from bot.store.backup import backup, restore
+
+    if args.command == "backup":
+        backup(settings.db_path, args.path)
+        print(f"backed up {settings.db_path} to {args.path}")
+        return 0
+    kept = restore(args.path, settings.db_path)
+    print(f"restored {settings.db_path} from {args.path}" + (f"; the previous database is {kept}" if kept else ""))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,9 +101,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         return _dispatch(args, settings)
-    except (ConfigError, KnowledgeError, UserError) as e:
+    except (ConfigError, KnowledgeError, UserError, StoreError) as e:
         print(f"cekfakta: {e}", file=sys.stderr)
         return 2
+    except sqlite3.OperationalError as e:  # e.g. locked past the busy timeout by another writer
+        from bot.store.facts import describe_error
+
+        print(f"cekfakta: {describe_error(settings.db_path, e)}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `cekfakta ask ... | head`: the reader left; not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         return 130
 
@@ -89,6 +121,8 @@ ReplyLanguage = Callable[[Answer], str]
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     command = args.command or "run"
+    if command in ("backup", "restore"):
+        return backup_command(args, settings)
     if command == "run" and settings.token:
         settings.check_token()
         from bot.tg.app import run_bot  # Telegram is only imported when it is used

@@ -31,3 +31,7 @@ class KnowledgeError(Exception):
 
 class ConfigError(Exception):
     "The configuration (environment variables) is missing or malformed."
+
+
+class StoreError(Exception):
+    "The database cannot be used: missing folder, not a cekfakta database, corrupt, locked. One line."

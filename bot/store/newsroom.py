@@ -128,7 +128,8 @@ class NewsroomRecords:
         now = utcnow()
         with write(self.db):
             return insert(self.db, "outbox", {
-                "kind": kind, "chat": self.sealer.seal(chat_id), "user_hash": user_hash, "fact_id": fact_id, "revision": revision,
+                "kind": kind, "chat": self.sealer.seal(chat_id), "user_hash": user_hash, "fact_id": fact_id,
+                "revision": revision,
                 "payload": json.dumps(payload or {}, ensure_ascii=False), "created_at": now, "due_at": due_at or now,
                 "attempts": 0, "status": PENDING, "sent_at": None, "error": None,
             })

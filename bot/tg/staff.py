@@ -12,6 +12,7 @@ from telegram.ext import ContextTypes, ConversationHandler
 from bot import messages
 from bot.editorial import Editorial
 from bot.errors import UserError
+from bot.tg.blocking import off_loop
 from bot.tg.handlers import lang_of, send_html
 
 EDITORIAL = "editorial"
@@ -45,7 +46,7 @@ def moderators_only(owner: bool = False) -> Callable[[Handler], Handler]:
                 message = update.effective_message
                 command = (message.text or "").split()[0] if message and message.text else "?"
                 if user_id:
-                    editorial.refuse(user_id, command)
+                    await off_loop(context, editorial.refuse, user_id, command)
                 if update.callback_query:
                     await update.callback_query.answer()
                 if message:
