@@ -54,6 +54,11 @@ class ChatOrdered(BaseUpdateProcessor):
                 del self._waiting[key]
                 del self._locks[key]
 
+    @property
+    def idle(self) -> bool:
+        """No update is being handled or waiting for its chat's turn."""
+        return not self._waiting
+
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Run the handlers."""
         await coroutine
