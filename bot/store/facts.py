@@ -21,7 +21,7 @@ from bot.errors import StoreError
 from bot.links import url_key
 from bot.models import Fact, Source
 from bot.store.backup import check_database
-from bot.store.base import utcnow, write
+from bot.store.base import ThreadDatabase, utcnow, write
 from bot.store.newsroom import NewsroomRecords
 from bot.store.people import PeopleRecords, Sealer
 from bot.store.schema import MIGRATIONS
@@ -32,7 +32,6 @@ BM25_WEIGHTS = (1.0, 2.0, 0.6)  # search_text, search_keywords, search_stems
 ANALYSIS_VERSION = "3"  # bump when the analyzer's output for facts changes: every fact is reindexed
 FACT_CACHE = 8192  # facts kept parsed in memory
 IMPORT_BATCH = 25  # facts per transaction in `import_facts`: the write lock is held briefly
-BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another writer's lock before "database is locked"
 
 
 def describe_error(path: Path, error: sqlite3.Error) -> str:
@@ -148,11 +147,8 @@ class Store:
         check_database(path)  # a folder, a foreign or a damaged file: one clear line, never overwritten
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            db = Database(sqlite3.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000))
-            db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            db = ThreadDatabase(path)
             db.enable_wal()
-            db.execute("PRAGMA synchronous=FULL")
-            db.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free pages
             return cls(db, analyzer)
         except OSError as e:
             raise StoreError(f"cannot create {path.parent}: {e.strerror or e}") from None

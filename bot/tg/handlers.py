@@ -108,14 +108,13 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def topics_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Shows the topics as buttons."""
     lang = lang_of(update, context)
-    await update.effective_message.reply_text(
-        messages.t("tg.topics", lang), reply_markup=_topics_markup(context, lang))
+    await send_html(update.effective_message, messages.t("tg.topics", lang), _topics_markup(context, lang))
 
 
 async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Offers the two interface languages."""
-    await update.effective_message.reply_text(
-        messages.t("tg.language_prompt", lang_of(update, context)), reply_markup=keyboards.language_markup())
+    await send_html(update.effective_message, messages.t("tg.language_prompt", lang_of(update, context)),
+                    keyboards.language_markup())
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
