@@ -406,6 +406,12 @@ class FakeBotAPI(LocalServer):
         return True
 
 
+# A poll as an older self-hosted Bot API server sends it (without allows_revoting): the library
+# cannot read it.
+POISON_POLL = {"poll": {"id": "p", "question": "Benar?", "options": [], "total_voter_count": 0, "is_closed": False,
+                        "is_anonymous": True, "type": "regular", "allows_multiple_answers": False}}
+
+
 class Updates:
     """Builds update payloads as Telegram sends them."""
 
