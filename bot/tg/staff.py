@@ -53,9 +53,9 @@ def moderators_only(owner: bool = False) -> Callable[[Handler], Handler]:
                     command = (message.text or "").split()[0][:40] if message and message.text else "?"
                 if user_id:
                     await off_loop(context, editorial.refuse, user_id, command)
-                if update.callback_query:
-                    await update.callback_query.answer(refusal, show_alert=True)
-                elif message:
+                if update.callback_query:  # an inline-mode button has no message: the alert says it
+                    await update.callback_query.answer(None if message else refusal, show_alert=message is None)
+                if message:
                     await send_html(message, refusal)
                 return ConversationHandler.END
             try:
