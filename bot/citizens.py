@@ -35,6 +35,7 @@ class Citizens:
             store.delete_meta(LEGACY_SALT)
             logger.warning("The salt moved out of the database into %s", key_file or default_key_file())
         if self.records.seal_plain_chat_ids():
+            store.checkpoint()
             logger.warning("Chat ids stored in the clear by an older version are now encrypted")
 
     def hash(self, user_id: int) -> str:

@@ -137,3 +137,32 @@ def test_ask_into_a_closed_pipe_is_not_a_traceback(run_cli, tmp_path, db_path):
                             input="BSU hoaks\n" * 3000, capture_output=True, text=True, env=env, cwd=tmp_path,
                             timeout=120)
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+
+
+def test_a_write_that_cannot_get_the_lock_is_one_line(run_cli, db_path, tmp_path):
+    import sqlite3
+
+    assert run_cli("kb", "stats").returncode == 0
+    holder = sqlite3.connect(db_path)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock past the busy timeout
+    try:
+        result = run_cli("kb", "load", "--force", timeout=120)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == f"cekfakta: the database {db_path} is locked by another process; try again in a moment"
+
+
+def test_legacy_plain_chat_ids_are_encrypted_at_start(service, tmp_path):
+    from bot.citizens import Citizens
+
+    db = service.store.db
+    with db.conn:
+        db.execute("INSERT INTO deliveries (at, chat_id, user_hash, fact_id, revision) "
+                   "VALUES (datetime('now'), 123456789012, 'h', 'blk-kupang', 1)")
+    citizens = Citizens(service.store, "", tmp_path / "k.key")
+    assert db.execute("SELECT chat_id FROM deliveries").fetchone()[0] is None
+    assert service.store.people.delivered_before("blk-kupang", 2) == [(123456789012, "h")]
+    assert b"123456789012" not in b"".join(p.read_bytes() for p in service.settings.db_path.parent.glob("*.db*"))
+    assert citizens.hash(1)
