@@ -1,35 +1,51 @@
-"""What the hotline records about citizens, privately: ids only as salted hashes.
+"""What the hotline records about citizens, privately: ids only as salted hashes, chat ids encrypted.
 
-The rows themselves live in `store.people`; this module owns the hashing and the rules around it.
+The rows themselves live in `store.people`; this module owns the secrets (`bot.privacy`: kept outside
+the database) and the rules around them: deletion on request and retention.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
+import logging
+from pathlib import Path
 
+from bot.config import default_key_file
+from bot.privacy import load_secrets
 from bot.store import Store
-from bot.store.people import DELIVERY_DAYS, Question
+from bot.store.people import DELIVERY_DAYS, Question, Retention
 
-__all__ = ["DELIVERY_DAYS", "Citizens", "Question"]
+__all__ = ["DELIVERY_DAYS", "Citizens", "Question", "Retention"]
+
+logger = logging.getLogger(__name__)
+LEGACY_SALT = "salt"  # the meta key where versions before issue 9 kept the salt, inside the database
 
 
 class Citizens:
     """Preferences, the moderators' question queue, feedback, and delivery records."""
 
-    def __init__(self, store: Store, salt: str = ""):
+    def __init__(self, store: Store, salt: str = "", key_file: Path | None = None,
+                 retention: Retention | None = None):
+        self.store = store
         self.records = store.people
-        if not salt:
-            salt = store.get_meta("salt") or ""
-            if not salt:
-                salt = secrets.token_hex(32)
-                store.set_meta("salt", salt)
-        self._salt = salt.encode()
+        self.retention = retention or Retention()
+        legacy = store.get_meta(LEGACY_SALT)
+        self._secrets = load_secrets(salt, key_file or default_key_file(), legacy)
+        store.use_sealer(self._secrets)
+        if legacy is not None:
+            store.delete_meta(LEGACY_SALT)
+            logger.warning("The salt moved out of the database into %s", key_file or default_key_file())
+        if self.records.seal_plain_chat_ids():
+            store.checkpoint()
+            logger.warning("Chat ids stored in the clear by an older version are now encrypted")
 
     def hash(self, user_id: int) -> str:
-        """A user's id as stored and logged: a salted HMAC, not reversible without the salt."""
-        return hmac.new(self._salt, str(user_id).encode(), hashlib.sha256).hexdigest()[:24]
+        """A user's id as stored: a salted HMAC, not reversible without the salt."""
+        return self._secrets.hash(user_id)
+
+    def log_id(self, user_id: int) -> str:
+        """A user's pseudonym in log lines: it matches no stored hash, so /hapusdata leaves nothing to
+        find in the database that points into the logs."""
+        return self._secrets.log_id(user_id)
 
     def lang(self, user_hash: str) -> str | None:
         """The user's chosen language, if any."""
@@ -66,5 +82,18 @@ class Citizens:
         self.records.log_query(user_hash, answered, fact_id, terms, kind)
 
     def record_delivery(self, chat_id: int, user_hash: str, fact_id: str, revision: int) -> None:
-        """Remember that a fact was sent to a chat (for 30 days, so a correction can follow)."""
+        """Remember that a fact was sent to a chat (for the retention age, so a correction can follow)."""
         self.records.record_delivery(chat_id, user_hash, fact_id, revision)
+
+    def forget(self, user_hash: str) -> int:
+        """/hapusdata: delete everything stored about one citizen; the write-ahead log is emptied too,
+        so no copy of the deleted rows stays on disk. Returns the rows deleted."""
+        deleted = self.records.forget(user_hash)
+        self.store.checkpoint()
+        return deleted
+
+    def purge(self) -> dict[str, int]:
+        """Delete what is older than its retention age (the daily job)."""
+        counts = self.records.purge(self.retention)
+        self.store.checkpoint()
+        return counts

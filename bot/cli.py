@@ -29,6 +29,7 @@ from bot.errors import (
     EXIT_USAGE,
     ConfigError,
     KnowledgeError,
+    StoreError,
     TemporaryError,
     UserError,
 )
@@ -121,7 +122,29 @@ def _parser() -> argparse.ArgumentParser:
 
     health = command("health", "exit 0 when the database opens, passes a quick check and holds facts")
     health.add_argument("--bot-api", action="store_true", help="also check that the Bot API answers getMe")
+    _add_backup_commands(sub)
     return parser
+
+
+def _add_backup_commands(sub: argparse._SubParsersAction) -> None:
+    """`cekfakta backup PATH` and `cekfakta restore PATH`."""
+    backup = sub.add_parser("backup", help="copy the database to a new file, consistently, while the bot runs")
+    backup.add_argument("path", type=Path, help="the backup file to create")
+    restore = sub.add_parser("restore", help="replace the database with a backup, after checking the backup")
+    restore.add_argument("path", type=Path, help="the backup file")
+
+
+def backup_command(args: argparse.Namespace, settings: Settings) -> int:
+    """`cekfakta backup PATH` | `cekfakta restore PATH` (see `bot.store.backup`)."""
+    from bot.store.backup import backup, restore
+
+    if args.command == "backup":
+        backup(settings.db_path, args.path)
+        print(f"backed up {settings.db_path} to {args.path}")
+        return 0
+    kept = restore(args.path, settings.db_path)
+    print(f"restored {settings.db_path} from {args.path}" + (f"; the previous database is {kept}" if kept else ""))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,14 +166,17 @@ def main(argv: list[str] | None = None) -> int:
         return _dispatch(args, settings)
     except (ConfigError, KnowledgeError) as e:
         return _fail(str(e), EXIT_CONFIG)
+    except StoreError as e:
+        return _fail(str(e), EXIT_CONFIG)
     except TemporaryError as e:
         return _fail(str(e), EXIT_TEMPFAIL)
     except UserError as e:
         return _fail(str(e), EXIT_USAGE)
-    except sqlite3.OperationalError as e:
-        if "locked" in str(e) or "busy" in str(e):
-            return _fail(f"the database is busy ({e}); try again", EXIT_TEMPFAIL)
-        raise
+    except sqlite3.OperationalError as e:  # e.g. locked past the busy timeout by another writer
+        from bot.store.facts import describe_error
+
+        locked = "locked" in str(e) or "busy" in str(e)
+        return _fail(describe_error(settings.db_path, e), EXIT_TEMPFAIL if locked else EXIT_CONFIG)
     except BrokenPipeError:
         # The reader (`| head`) has gone: stop quietly, and keep Python from complaining at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -170,6 +196,8 @@ ReplyLanguage = Callable[[Answer], str]
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     command = args.command or "run"
     chosen_lang = getattr(args, "lang", None)
+    if command in ("backup", "restore"):
+        return backup_command(args, settings)
     if command == "health":
         return health(settings, args.bot_api)
     if command == "run" and (settings.token or args.command == "run"):

@@ -17,10 +17,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from platformdirs import user_data_dir
+from platformdirs import user_config_dir, user_data_dir
 
 from bot.errors import ConfigError
 
@@ -50,16 +51,18 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("CEKFAKTA_KNOWLEDGE", "the bundled `knowledge/`",
              "knowledge folder imported on first use and whenever its files change"),
     Variable("CEKFAKTA_LANG", "id", "default reply language, `id` or `en`"),
-    Variable("CEKFAKTA_SALT", "(a random salt kept in the database)",
-             "secret for hashing Telegram user ids; set it to keep it out of the database"),
+    Variable("CEKFAKTA_SALT", "(the key file)", "secret from which the hashes of user ids and the key that "
+             "encrypts chat ids are derived; never stored in the database"),
+    Variable("CEKFAKTA_KEY_FILE", "configuration folder, e.g. `~/.config/cekfakta/secret.key`",
+             "without `CEKFAKTA_SALT`, the secret is read from (or created in) this file, mode 600"),
     Variable("CEKFAKTA_BOT_API_URL", DEFAULT_BOT_API_URL, "Bot API server (the token is appended), "
              "e.g. a self-hosted one at `http://127.0.0.1:8081/bot`"),
     Variable("CEKFAKTA_WEBHOOK_URL", "(none: long polling)", "public webhook URL; same as `run --webhook-url`"),
     Variable("CEKFAKTA_WEBHOOK_LISTEN", "127.0.0.1", "address the web server (webhook, `/healthz`, "
              "`/metrics`) binds; the container image sets `0.0.0.0`"),
     Variable("CEKFAKTA_WEBHOOK_PORT", "8443", "port of the webhook server (`run --port`)"),
-    Variable("CEKFAKTA_WEBHOOK_SECRET", "(none)", "secret token Telegram must send with each webhook request; "
-             "only from the environment, since a command line is visible to every user in `ps`"),
+    Variable("CEKFAKTA_WEBHOOK_SECRET", "(random at each start)", "secret token Telegram must send with each "
+             "webhook request; only from the environment, since a command line is visible to every user in `ps`"),
     Variable("CEKFAKTA_METRICS_PORT", "0 (off)", "in polling mode, serve `/metrics` and `/healthz` on this port "
              "(webhook mode serves them on the webhook port)"),
     Variable("CEKFAKTA_OWNER_IDS", "(none)", "comma-separated Telegram user ids of the owners, who manage moderators"),
@@ -80,6 +83,16 @@ VARIABLES: tuple[Variable, ...] = (
              "unanswered words, sent to moderators"),
     Variable("CEKFAKTA_DIGEST_MIN", "5", "a word is a spike when asked unanswered at least this often in a day "
              "and three times its usual daily count"),
+    Variable("CEKFAKTA_SEND_DEADLINE_SECONDS", "60", "how long a reply or notice is retried through flood "
+             "control, server errors and dropped connections"),
+    Variable("CEKFAKTA_SEND_RATE", "30", "messages a second sent to Telegram in all (its documented limit)"),
+    Variable("CEKFAKTA_FLOOD_LIMIT", "20", "messages a citizen may send a minute before being asked to slow down; "
+             "0 for no limit (moderators are never limited)"),
+    Variable("CEKFAKTA_KEEP_QUERIES_DAYS", "90", "days the query statistics are kept"),
+    Variable("CEKFAKTA_KEEP_FEEDBACK_DAYS", "180", "days 👍/👎 votes are kept"),
+    Variable("CEKFAKTA_KEEP_QUESTIONS_DAYS", "30", "days the text of an answered or dismissed question is kept"),
+    Variable("CEKFAKTA_KEEP_DELIVERIES_DAYS", "30", "days the record of which chat got which fact is kept "
+             "(for corrections)"),
     Variable("CEKFAKTA_ENV_FILE", ".env", "file of `NAME=value` lines read before the environment "
              "(the environment wins); a missing default file is ignored"),
 )
@@ -89,6 +102,11 @@ KNOWN = frozenset(v.name for v in VARIABLES)
 def default_db_path() -> Path:
     """The database file in the user's data folder."""
     return Path(user_data_dir("cekfakta", appauthor=False)) / "cekfakta.db"
+
+
+def default_key_file() -> Path:
+    """The secret key file in the user's configuration folder (never beside the database)."""
+    return Path(user_config_dir("cekfakta", appauthor=False)) / "secret.key"
 
 
 @dataclass(frozen=True)
@@ -118,6 +136,15 @@ class Settings:
     digest_min: int = 5
     draft_timeout: float = 30 * 60  # seconds of silence after which a /tambah or /ubah conversation pauses
     unknown: tuple[str, ...] = ()  # CEKFAKTA_* variables that mean nothing (typos), for a warning
+    # -- load, faults and privacy (issue 9); see `hardening_settings` ------------------------------
+    key_file: Path = field(default_factory=default_key_file)  # secret for hashes and chat-id encryption
+    send_deadline: float = 60.0  # seconds a reply or notice is retried (flood control, 5xx, dropped link)
+    send_rate: float = 30.0  # messages a second to Telegram overall (its documented limit)
+    flood_limit: int = 20  # messages a citizen may send a minute; 0: no limit (moderators are never limited)
+    keep_queries_days: float = 90.0  # query statistics
+    keep_feedback_days: float = 180.0  # 👍/👎
+    keep_questions_days: float = 30.0  # texts of answered or dismissed questions
+    keep_deliveries_days: float = 30.0  # which chat got which fact (for corrections)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -178,6 +205,7 @@ class Settings:
             digest_min=_number(env, "CEKFAKTA_DIGEST_MIN", 5, 1, 1_000_000),
             draft_timeout=60 * _number(env, "CEKFAKTA_DRAFT_TIMEOUT_MINUTES", 30, 1, 24 * 60),
             unknown=tuple(sorted(k for k in env if k.startswith(PREFIX) and k not in KNOWN)),
+            **hardening_settings(env),
         )
 
     def check_token(self) -> None:
@@ -251,3 +279,28 @@ def absolute_url(value: str, name: str) -> str:
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise ConfigError(f"{name}: {value!r} is not an absolute http(s) URL")
     return value
+
+def _positive(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        raise ConfigError(f"{name} must be a number") from None
+    if not value >= 0 or value == float("inf"):
+        raise ConfigError(f"{name} must be zero or more")
+    return value
+
+
+def hardening_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """The settings of issue 9 (delivery, flood limit, retention, the key file), read from `env`."""
+    key_file = env.get("CEKFAKTA_KEY_FILE", "").strip()
+    return {
+        "key_file": Path(key_file).expanduser() if key_file else default_key_file(),
+        "send_deadline": _positive(env, "CEKFAKTA_SEND_DEADLINE_SECONDS", 60.0),
+        "send_rate": _positive(env, "CEKFAKTA_SEND_RATE", 30.0),
+        "flood_limit": int(_positive(env, "CEKFAKTA_FLOOD_LIMIT", 20)),
+        "keep_queries_days": _positive(env, "CEKFAKTA_KEEP_QUERIES_DAYS", 90),
+        "keep_feedback_days": _positive(env, "CEKFAKTA_KEEP_FEEDBACK_DAYS", 180),
+        "keep_questions_days": _positive(env, "CEKFAKTA_KEEP_QUESTIONS_DAYS", 30),
+        "keep_deliveries_days": _positive(env, "CEKFAKTA_KEEP_DELIVERIES_DAYS", 30),
+    }

@@ -42,3 +42,7 @@ EXIT_FAILED = 1  # eval below the bar, health check failed, kb load conflicts
 EXIT_USAGE = 2  # bad command line or input file (argparse uses 2 as well)
 EXIT_TEMPFAIL = 75  # EX_TEMPFAIL: try again later
 EXIT_CONFIG = 78  # EX_CONFIG: fix the configuration; restarting will not help
+
+
+class StoreError(Exception):
+    "The database cannot be used: missing folder, not a cekfakta database, corrupt, locked. One line."

@@ -36,6 +36,15 @@ _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 _SOURCE_KEYS = {"url", "publisher", "published", "title"}
 _REQUIRED = ("id", "topic", "statement", "as_of", "sources")
+# Limits, the same as for facts written in the chat: a fact is read on a phone, and a huge field
+# would stall the bot when shown (issue 9).
+MAX_FILE_BYTES = 64 * 1024
+MAX_TEXT_CHARS = 2000  # statement, claim, note (each language); /tambah refuses longer texts too
+MAX_SOURCES = 10
+MAX_URL_CHARS = 2000
+MAX_SOURCE_FIELD_CHARS = 300  # publisher, title
+MAX_KEYWORDS = 40
+MAX_KEYWORD_CHARS = 120
 
 
 def bundled_knowledge_dir() -> Path:
@@ -59,8 +68,38 @@ def is_partial_date(value: str) -> bool:
 
 
 def is_url(value: str) -> bool:
-    """True for an absolute http(s) URL."""
-    return bool(_URL.match(value))
+    """True for an absolute http(s) URL of printable characters, at most MAX_URL_CHARS long."""
+    return len(value) <= MAX_URL_CHARS and value.isprintable() and bool(_URL.match(value))
+
+
+def limit_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """Fields over the limits (texts, keywords, sources); empty when all are within them."""
+    problems: list[tuple[str, str]] = []
+    for key in TEXT_FIELDS:
+        value = data.get(key)
+        if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
+            problems.append((key, f"{key!r} has {len(value)} characters; at most {MAX_TEXT_CHARS}"))
+    keywords = data.get("keywords")
+    if isinstance(keywords, list):
+        if len(keywords) > MAX_KEYWORDS:
+            problems.append(("keywords", f"{len(keywords)} keywords; at most {MAX_KEYWORDS}"))
+        if any(isinstance(k, str) and len(k) > MAX_KEYWORD_CHARS for k in keywords):
+            problems.append(("keywords", f"a keyword is longer than {MAX_KEYWORD_CHARS} characters"))
+    sources = data.get("sources")
+    if isinstance(sources, list):
+        if len(sources) > MAX_SOURCES:
+            problems.append(("sources", f"{len(sources)} sources; at most {MAX_SOURCES}"))
+        for n, source in enumerate(s for s in sources if isinstance(s, dict)):
+            for key in ("publisher", "title"):
+                value = source.get(key)
+                if isinstance(value, str) and len(value) > MAX_SOURCE_FIELD_CHARS:
+                    problems.append((f"sources#{n + 1}", f"source {n + 1}: {key} is longer than "
+                                                          f"{MAX_SOURCE_FIELD_CHARS} characters"))
+            url = source.get("url")
+            if isinstance(url, str) and (len(url) > MAX_URL_CHARS or not url.isprintable()):
+                problems.append((f"sources#{n + 1}", f"source {n + 1}: url must be at most {MAX_URL_CHARS} "
+                                                      "printable characters (no spaces or control characters)"))
+    return problems
 
 
 def fact_problems(data: dict[str, Any], topics: dict[str, dict[str, str]]) -> list[tuple[str, str]]:
@@ -77,6 +116,7 @@ def fact_problems(data: dict[str, Any], topics: dict[str, dict[str, str]]) -> li
             continue
         if not isinstance(data[key], str):
             problems.append((key, f"{key!r} must be text"))
+    problems += limit_problems(data)
     if problems:
         return problems
     if not _ID.match(data["id"]):
@@ -120,6 +160,12 @@ def fact_problems(data: dict[str, Any], topics: dict[str, dict[str, str]]) -> li
 
 def parse_fact(path: Path, topics: dict[str, dict[str, str]]) -> Fact:
     """Read and validate one fact file."""
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise KnowledgeError(f"{path}: cannot read: {e.strerror or e}") from None
+    if size > MAX_FILE_BYTES:
+        raise KnowledgeError(f"{path}: {size} bytes; a fact file may have at most {MAX_FILE_BYTES}")
     data, text = read_toml(path)
     problems = fact_problems(data, topics)
     if not problems and data["id"] != path.stem:

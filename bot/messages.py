@@ -99,19 +99,13 @@ TEXTS: dict[str, dict[str, str]] = {
               "serta hoaks seputar bantuan.\n\n"
               "<b>Cara bertanya:</b> kirim kata kunci atau teruskan (forward) pesan yang ingin dicek.\n"
               "Contoh: <i>kabupaten prioritas kemiskinan ekstrem NTT</i> atau <i>BSU hoaks</i>.\n\n"
-              "/topik daftar topik • /bahasa ganti bahasa • /help bantuan\n\n"
-              "<b>Privasi:</b> kami tidak menyimpan nama atau nomor telepon. ID Telegram Anda hanya disimpan "
-              "sebagai kode acak (hash) bersama pilihan bahasa dan penilaian 👍/👎. Teks pertanyaan hanya "
-              "disimpan jika Anda setuju meneruskannya ke moderator.",
+              "/topik daftar topik • /bahasa ganti bahasa • /help bantuan • /hapusdata hapus data Anda",
         "en": "Hello! I am <b>cekfakta</b>, a fact-check bot. I match your question against a base of verified "
               "facts about extreme poverty in NTT, the Ministry of Manpower's programmes and BLK training, "
               "poverty figures, and hoaxes about aid.\n\n"
               "<b>How to ask:</b> send keywords or forward the message you want checked.\n"
               "Example: <i>NTT extreme poverty priority districts</i> or <i>BSU hoax</i>.\n\n"
-              "/topik topics • /bahasa language • /help help\n\n"
-              "<b>Privacy:</b> we store no names or phone numbers. Your Telegram id is stored only as a "
-              "random code (hash), with your language and 👍/👎 ratings. The text of a question is stored "
-              "only if you agree to send it to our moderators.",
+              "/topik topics • /bahasa language • /help help • /hapusdata delete your data",
     },
     "tg.help": {
         "id": "<b>Bantuan cekfakta</b>\n\n"
@@ -492,6 +486,62 @@ TEXTS: dict[str, dict[str, str]] = {
               "Type keywords; an empty line or Ctrl-D quits.",
     },
 }
+
+# Load, abuse and privacy (issue 9): what citizens are told about their data, limits and deletion.
+TEXTS.update({
+    "tg.privacy": {
+        "id": "<b>Privasi:</b> kami tidak menyimpan nama atau nomor telepon. ID Telegram Anda disimpan hanya "
+              "sebagai kode acak (hash) yang tidak bisa dibalik tanpa kunci rahasia yang disimpan terpisah. "
+              "Yang kami simpan: pilihan bahasa (sampai Anda menghapusnya); kata kunci pertanyaan yang dikenal "
+              "basis fakta, tanpa teks pesan ({queries} hari); penilaian 👍/👎 ({feedback} hari); fakta yang "
+              "dikirim ke chat Anda, dengan ID chat terenkripsi, agar koreksi bisa menyusul ({deliveries} hari). "
+              "Teks pertanyaan hanya disimpan jika Anda setuju meneruskannya ke moderator, dan dihapus "
+              "{questions} hari setelah dijawab. Ketik /hapusdata untuk menghapus semuanya sekarang.",
+        "en": "<b>Privacy:</b> we store no names or phone numbers. Your Telegram id is stored only as a random "
+              "code (hash) that cannot be reversed without a secret key kept apart from the data. What we keep: "
+              "your language choice (until you delete it); the words of your questions that the fact base "
+              "knows, never the message ({queries} days); 👍/👎 ratings ({feedback} days); which facts were "
+              "sent to your chat, with the chat id encrypted, so that a correction can follow ({deliveries} "
+              "days). The text of a question is stored only if you agree to send it to our moderators, and is "
+              "deleted {questions} days after it is answered. Send /hapusdata to delete all of it now.",
+    },
+    "tg.cmd.hapusdata": {"id": "Hapus semua data Anda", "en": "Delete all your data"},
+    "tg.slow_down": {
+        "id": "⏳ Pesan Anda terlalu banyak (lebih dari {limit} per menit). Mohon tunggu sebentar; pesan "
+              "berikutnya dalam menit ini tidak dijawab.",
+        "en": "⏳ Too many messages (more than {limit} a minute). Please wait a moment; further messages "
+              "this minute are not answered.",
+    },
+    "tg.unknown_command": {
+        "id": "Perintah itu tidak saya kenal. Kirim kata kunci untuk dicek, atau pakai /start, /help, /topik, "
+              "/bahasa, /hapusdata.",
+        "en": "I do not know that command. Send keywords to check, or use /start, /help, /topik, /bahasa, "
+              "/hapusdata.",
+    },
+    "tg.forget_prompt": {
+        "id": "🗑️ Hapus semua data Anda? Pilihan bahasa, pertanyaan yang diteruskan, penilaian, catatan "
+              "pertanyaan dan catatan fakta yang dikirim ke Anda akan dihapus. Koreksi atas jawaban lama tidak "
+              "akan sampai lagi.",
+        "en": "🗑️ Delete all your data? Your language choice, forwarded questions, ratings, query records and "
+              "the record of facts sent to you will be deleted. Corrections to earlier answers will no longer "
+              "reach you.",
+    },
+    "tg.forget_yes": {"id": "🗑️ Ya, hapus", "en": "🗑️ Yes, delete"},
+    "tg.forget_no": {"id": "Batal", "en": "Cancel"},
+    "tg.forget_cancelled": {"id": "Tidak ada yang dihapus.", "en": "Nothing was deleted."},
+    "tg.forgotten": {
+        "id": "✅ Semua data Anda sudah dihapus.",
+        "en": "✅ All your data has been deleted.",
+    },
+    "tg.bad_number": {
+        "id": "«{value}» bukan nomor yang valid: tulis angka 1 sampai 9007199254740992.",
+        "en": "«{value}» is not a valid number: write digits, 1 to 9007199254740992.",
+    },
+    "cli.db_locked": {
+        "id": "basis data {path} sedang dikunci oleh proses lain; coba lagi sebentar lagi",
+        "en": "the database {path} is locked by another process; try again in a moment",
+    },
+})
 
 _MONTH_NAMES_ID = {m: m.title() for m in ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus",
                                           "september", "oktober", "november", "desember")}

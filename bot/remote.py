@@ -2,7 +2,11 @@
 
 Redirects are followed by hand so that every hop is checked: addresses on private, loopback,
 link-local and other non-public networks are refused (unless configured as allowed), so the bot
-cannot be used to probe the network it runs in. Reading stops at a size cap and a total timeout.
+cannot be used to probe the network it runs in. The connection goes to the very address that was
+checked (the host name is resolved once; TLS still verifies the name), so a DNS answer that changes
+between the check and the request (DNS rebinding) cannot reach a private address. The whole check,
+DNS included, runs inside one timeout; reading stops at a size cap; the title is found by a linear
+scan, so no page can make it slow.
 """
 
 from __future__ import annotations
@@ -10,11 +14,10 @@ from __future__ import annotations
 import asyncio
 import html
 import ipaddress
-import re
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -24,7 +27,7 @@ TIMEOUT_SECONDS = 5.0
 MAX_BYTES = 512 * 1024  # enough for any page's <title>; more is not read
 MAX_REDIRECTS = 5
 USER_AGENT = "cekfakta-linkcheck/0.1 (+fact-check source verification)"
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+TITLE_CHARS = 200
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -67,7 +70,6 @@ class LinkChecker:
 
     async def check(self, url: str) -> LinkCheck:
         """Fetch `url` (following redirects); raise UserError when the address is refused or invalid."""
-        await self._refuse_private(url)
         try:
             return await asyncio.wait_for(self._fetch(url), self.timeout)
         except (TimeoutError, httpx.TimeoutException):
@@ -75,34 +77,45 @@ class LinkChecker:
         except httpx.HTTPError as e:
             return LinkCheck(url, False, problem=type(e).__name__)
 
-    async def _refuse_private(self, url: str) -> None:
+    async def _vetted_address(self, url: str) -> str:
+        """The one address `url`'s host resolves to that the request will use; UserError when the URL is
+        invalid, does not resolve, or any of its addresses is not public."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise UserError("mod.url_invalid")
         try:
-            infos = await asyncio.get_running_loop().getaddrinfo(
-                parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError):
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            infos = await asyncio.get_running_loop().getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError, ValueError):
             raise UserError("mod.url_unresolvable", host=parts.hostname) from None
-        for info in infos:
-            if not is_public(str(info[4][0]), self.allowed):
+        addresses = [str(info[4][0]) for info in infos]
+        if not addresses:
+            raise UserError("mod.url_unresolvable", host=parts.hostname)
+        for address in addresses:
+            if not is_public(address, self.allowed):
                 raise UserError("mod.url_private", host=parts.hostname)
+        return addresses[0]
 
     async def _fetch(self, url: str) -> LinkCheck:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
-            request = self.client.build_request("GET", current, headers={"User-Agent": USER_AGENT})
+            address = await self._vetted_address(current)
+            parts = urlsplit(current)
+            host = f"[{address}]" if ":" in address else address
+            netloc = f"{host}:{parts.port}" if parts.port else host
+            pinned = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
+            request = self.client.build_request(
+                "GET", pinned, headers={"User-Agent": USER_AGENT, "Host": parts.netloc.rpartition("@")[2]},
+                extensions={"sni_hostname": parts.hostname})
             response = await self.client.send(request, stream=True, follow_redirects=False)
             try:
                 if response.is_redirect and response.headers.get("location"):
                     current = urljoin(current, response.headers["location"])
-                    await self._refuse_private(current)
                     continue
                 body, truncated = await self._read(response)
                 title = ""
                 if "html" in response.headers.get("content-type", ""):
-                    match = _TITLE.search(body.decode(response.encoding or "utf-8", errors="replace"))
-                    title = " ".join(html.unescape(match.group(1)).split())[:200] if match else ""
+                    title = find_title(body.decode(response.encoding or "utf-8", errors="replace"))
                 live = response.status_code < 400
                 problem = "" if live else str(response.status_code)
                 if live and truncated:
@@ -120,3 +133,20 @@ class LinkChecker:
             if size >= self.max_bytes:
                 return b"".join(chunks)[: self.max_bytes], True
         return b"".join(chunks), False
+
+
+def find_title(page: str) -> str:
+    """The text of a page's first <title>, found by a linear scan (no backtracking regex)."""
+    lower = page.lower()
+    start = lower.find("<title")
+    while start != -1 and lower[start + 6: start + 7] not in (">", " ", "\t", "\n", "\r", "/"):
+        start = lower.find("<title", start + 6)  # "<titlex>" is another tag
+    if start == -1:
+        return ""
+    opened = lower.find(">", start)
+    if opened == -1:
+        return ""
+    end = lower.find("</title", opened + 1)
+    if end == -1:
+        return ""
+    return " ".join(html.unescape(page[opened + 1: end]).split())[:TITLE_CHARS]

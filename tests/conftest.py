@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,9 @@ from bot.knowledge import bundled_knowledge_dir
 from bot.lexicon import load_lexicon
 from bot.service import Service, open_service
 from bot.store import Store
+
+# Key files created by the code under test (no CEKFAKTA_SALT) go to a scratch folder, never the real one.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="cekfakta-config-")
 
 
 @pytest.fixture(scope="session")

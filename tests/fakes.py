@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import random
 import re
 import threading
 import time
@@ -136,6 +137,14 @@ class FakeBotAPI(LocalServer):
         self._cond = threading.Condition()
         self._next_update = 1
         self._next_message = 5000
+        self.outage: str | None = None  # "500": every call answered 500; "drop": connections closed unanswered
+        self.flood: tuple[float, int, int] | None = None  # (share of sendMessage answered 429, min, max retry_after)
+        self._flood_random = random.Random(9)
+        self._paused: dict[str, float] = {}  # chat -> time before which Telegram would penalise a retry
+        self.early_retries: list[tuple[str, float]] = []  # (chat, seconds too early)
+        self.retry_after_total = 0.0  # the sum of every retry_after answered
+        self.flood_answers = 0  # how many calls were answered 429
+        self.delay = 0.0  # seconds each sendMessage takes (a slow Bot API)
 
     @property
     def base_url(self) -> str:
@@ -221,6 +230,8 @@ class FakeBotAPI(LocalServer):
             return
         method = path[len(prefix):]
         params = self._params(request)
+        if self._disturbed(request, method, params):
+            return
         with self._cond:
             self.calls.append(Call(method, params))
             self._cond.notify_all()
@@ -248,6 +259,40 @@ class FakeBotAPI(LocalServer):
             if isinstance(result, dict) and "message_id" in result:
                 params["_message_id"] = result["message_id"]  # which message this call created or edited
             self._reply(request, 200, {"ok": True, "result": result})
+
+    def _disturbed(self, request: BaseHTTPRequestHandler, method: str, params: dict[str, Any]) -> bool:
+        """An outage or flood control, when a test asked for one: True when the call was answered so."""
+        if method == "getUpdates":
+            return False
+        if self.outage == "500":
+            self._reply(request, 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"})
+            return True
+        if self.outage == "drop":
+            request.close_connection = True  # no response at all: the connection just closes
+            return True
+        if method == "sendMessage" and self.delay:
+            time.sleep(self.delay)
+        if method != "sendMessage" or self.flood is None:
+            return False
+        chat = str(params.get("chat_id"))
+        now = time.monotonic()
+        with self._cond:
+            if now < self._paused.get(chat, 0.0):
+                self.early_retries.append((chat, self._paused[chat] - now))
+            share, low, high = self.flood
+            if self._flood_random.random() >= share:
+                return False
+            retry_after = self._flood_random.randint(low, high)
+            self._paused[chat] = now + retry_after
+            self.retry_after_total += retry_after
+            self.flood_answers += 1
+        self._reply(request, 429, {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after "
+                                   f"{retry_after}", "parameters": {"retry_after": retry_after}})
+        return True
+
+    def delivered(self) -> list[dict[str, Any]]:
+        """sendMessage calls that created a message (not refused)."""
+        return [c for c in self.sent() if "_message_id" in c]
 
     @staticmethod
     def _params(request: BaseHTTPRequestHandler) -> dict[str, Any]:
@@ -393,6 +438,12 @@ def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
                 value = json.loads(value)
         params[name] = value
     return params
+
+
+# A poll as an older self-hosted Bot API server sends it (without allows_revoting): the library
+# cannot read it.
+POISON_POLL = {"poll": {"id": "p", "question": "Benar?", "options": [], "total_voter_count": 0, "is_closed": False,
+                        "is_anonymous": True, "type": "regular", "allows_multiple_answers": False}}
 
 
 class Updates:

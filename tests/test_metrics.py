@@ -69,7 +69,7 @@ async def test_every_question_is_logged_with_hashed_user_facts_score_and_latency
     caplog.set_level(logging.INFO)
     await telegram.say("BSU minta NIK nama ibu kandung", user_id=8181)
     [record] = [r for r in caplog.records if getattr(r, "event", None) == "question"]
-    asker = telegram.app.bot_data["citizens"].hash(8181)
+    asker = telegram.app.bot_data["citizens"].log_id(8181)
     assert record.user == asker and "8181" not in record.getMessage()
     assert record.outcome == "answered" and record.facts[0] == "hoaks-pesan-berantai-bsu-nik"
     assert record.score > 0 and record.latency_ms > 0

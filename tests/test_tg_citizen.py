@@ -19,7 +19,7 @@ async def test_startup_registers_commands_in_indonesian_and_english(telegram):
     calls = telegram.api.calls_to("setMyCommands")
     assert len(calls) == 2
     by_lang = {c.get("language_code"): {cmd["command"]: cmd["description"] for cmd in c["commands"]} for c in calls}
-    assert set(by_lang[None]) == {"start", "help", "topik", "bahasa"}
+    assert set(by_lang[None]) == {"start", "help", "topik", "bahasa", "hapusdata"}
     assert by_lang[None]["topik"] == "Jelajahi fakta per topik"
     assert by_lang["en"]["topik"] == "Browse facts by topic"
 

@@ -42,7 +42,8 @@ async def test_long_polling_fetches_updates_with_offsets_and_replies(bot_api, tg
 def _env(bot_api, tmp_path, **extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CEKFAKTA_", "TELEGRAM_"))}
     env.update({"TELEGRAM_BOT_TOKEN": TOKEN, "CEKFAKTA_BOT_API_URL": bot_api.base_url,
-                "CEKFAKTA_DB": str(tmp_path / "run.db"), "PYTHONIOENCODING": "utf-8"}, **extra)
+                "CEKFAKTA_DB": str(tmp_path / "run.db"), "CEKFAKTA_KEY_FILE": str(tmp_path / "config" / "secret.key"),
+                "PYTHONIOENCODING": "utf-8"}, **extra)
     return env
 
 

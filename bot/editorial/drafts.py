@@ -13,10 +13,10 @@ from typing import Any
 
 from bot.editorial.changes import ADD, EDIT, Change
 from bot.errors import UserError
-from bot.knowledge import fact_problems, is_partial_date, is_url
+from bot.knowledge import MAX_TEXT_CHARS, fact_problems, is_partial_date, is_url
 from bot.models import CONFIDENCES, VERDICTS, Fact
 
-MAX_TEXT = 2000
+MAX_TEXT = MAX_TEXT_CHARS  # the same limit as in knowledge files
 MIN_WORDS = 3  # a statement or claim is a sentence, not a keyword
 SKIP = "-"  # typed to skip an optional step (or clear a note)
 KEEP_WORDS = ("tetap", "keep")  # keep a link that did not open

@@ -2,12 +2,53 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
+
+BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another writer's lock before "database is locked"
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection to the database file, set up for many writers (WAL, a busy timeout)."""
+    connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    connection.execute("PRAGMA synchronous=FULL")
+    connection.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free pages
+    connection.execute("PRAGMA recursive_triggers=on")
+    return connection
+
+
+class ThreadDatabase(Database):
+    """A sqlite-utils Database with one connection per thread.
+
+    The bot reads on its event loop's thread and writes on a worker thread (`bot.tg.blocking`). A
+    connection's transaction (and sqlite-utils' savepoint around each query) belongs to the whole
+    connection, so two threads must never share one: each gets its own, to the same file.
+    """
+
+    def __init__(self, path: Path):
+        self._path = path
+        self._local = threading.local()
+        super().__init__(connect(path))
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection (opened on first use)."""
+        connection = getattr(self._local, "conn", None)
+        if connection is None:
+            connection = self._local.conn = connect(self._path)
+        return connection
+
+    @conn.setter
+    def conn(self, connection: sqlite3.Connection) -> None:
+        self._local.conn = connection
 
 
 def utcnow() -> str:

@@ -17,11 +17,13 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.analysis import Analyzer, FactTerms, dump_fact_terms, load_fact_terms
+from bot.errors import StoreError
 from bot.links import url_key
 from bot.models import Fact, Source
-from bot.store.base import utcnow, write
+from bot.store.backup import check_database
+from bot.store.base import ThreadDatabase, utcnow, write
 from bot.store.newsroom import NewsroomRecords
-from bot.store.people import PeopleRecords
+from bot.store.people import PeopleRecords, Sealer
 from bot.store.schema import MIGRATIONS
 
 ORIGIN_FILE = "file"
@@ -29,6 +31,19 @@ ORIGIN_BOT = "bot"
 BM25_WEIGHTS = (1.0, 2.0, 0.6)  # search_text, search_keywords, search_stems
 ANALYSIS_VERSION = "4"  # bump when the analyzer's output for facts changes: every fact is reindexed
 FACT_CACHE = 8192  # facts kept parsed in memory
+IMPORT_BATCH = 25  # facts per transaction in `import_facts`: the write lock is held briefly
+
+
+def describe_error(path: Path, error: sqlite3.Error) -> str:
+    """One line for an SQLite error the user can act on (locked, unwritable, missing folder)."""
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        return f"the database {path} is locked by another process; try again in a moment"
+    if "readonly" in text or "read-only" in text:
+        return f"the database {path} is read-only; check its permissions and its folder's"
+    if "unable to open" in text:
+        return f"cannot open the database {path}: check that its folder exists and is writable"
+    return f"the database {path}: {text}"
 
 
 class StaleRevision(Exception):
@@ -129,12 +144,21 @@ class Store:
     def open(cls, path: str | Path, analyzer: Analyzer) -> Store:
         """Open (creating it and its folder if needed) the database file at `path`."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = Database(sqlite3.connect(str(path), check_same_thread=False))
-        db.enable_wal()
-        db.execute("PRAGMA synchronous=FULL")
-        db.execute("PRAGMA busy_timeout=5000")
-        return cls(db, analyzer)
+        check_database(path)  # a folder, a foreign or a damaged file: one clear line, never overwritten
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = ThreadDatabase(path)
+            db.enable_wal()
+            return cls(db, analyzer)
+        except OSError as e:
+            raise StoreError(f"cannot create {path.parent}: {e.strerror or e}") from None
+        except sqlite3.OperationalError as e:
+            raise StoreError(describe_error(path, e)) from None
+
+    def use_sealer(self, sealer: Sealer) -> None:
+        """Encrypt and decrypt the chat ids kept for writing back with `sealer` (see `bot.privacy`)."""
+        self.people.sealer = sealer
+        self.newsroom.sealer = sealer
 
     # -- settings ---------------------------------------------------------------------------
 
@@ -146,6 +170,11 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         """Store a setting."""
         self.db.table("meta").upsert({"key": key, "value": value}, pk="key")
+
+    def delete_meta(self, key: str) -> None:
+        """Forget a setting."""
+        with write(self.db):
+            self.db.execute("DELETE FROM meta WHERE key = ?", [key])
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -341,23 +370,30 @@ class Store:
         New facts are added; facts last written by a load are updated when their file changed.
         A fact changed through the bot since the last load is a conflict and left as it is,
         unless `force`. Facts that exist only in the database are kept.
+
+        The import runs in batches of IMPORT_BATCH facts, each batch one transaction. Facts are
+        independent of each other, each one's row, version and audit are written together, and a
+        load interrupted half-way is completed by running it again (facts already loaded are
+        "unchanged"): so all-or-nothing buys nothing, while one long transaction would hold the
+        write lock for the whole import and make the bot's writes wait (issue 9).
         """
         report = ImportReport()
         incoming = {f.id for f in facts}
-        with write(self.db):
-            for fact in facts:
-                current = self.get(fact.id)
-                if current is None:
-                    self.save(fact, actor, "load:add", ORIGIN_FILE)
-                    report.added.append(fact.id)
-                elif current.to_dict() == fact.to_dict():
-                    report.unchanged.append(fact.id)
-                elif self.origin(fact.id) == ORIGIN_FILE or force:
-                    self.save(fact, actor, "load:update", ORIGIN_FILE)
-                    report.updated.append(fact.id)
-                else:
-                    report.conflicts.append(fact.id)
-            report.kept = [fid for (fid,) in self.db.execute("SELECT id FROM facts ORDER BY id") if fid not in incoming]
+        for start in range(0, len(facts), IMPORT_BATCH):
+            with write(self.db):
+                for fact in facts[start:start + IMPORT_BATCH]:
+                    current = self.get(fact.id)
+                    if current is None:
+                        self.save(fact, actor, "load:add", ORIGIN_FILE)
+                        report.added.append(fact.id)
+                    elif current.to_dict() == fact.to_dict():
+                        report.unchanged.append(fact.id)
+                    elif self.origin(fact.id) == ORIGIN_FILE or force:
+                        self.save(fact, actor, "load:update", ORIGIN_FILE)
+                        report.updated.append(fact.id)
+                    else:
+                        report.conflicts.append(fact.id)
+        report.kept = [fid for (fid,) in self.db.execute("SELECT id FROM facts ORDER BY id") if fid not in incoming]
         if optimize and (report.added or report.updated):
             self.optimize()
         return report
@@ -408,6 +444,10 @@ class Store:
             self.set_meta("lexicon", self._index_version)
         self._writes += 1
         return touched
+
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file and empty it (after deleting personal data)."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def integrity_ok(self) -> bool:
         """True when SQLite's integrity check and the FTS5 index check both pass."""

@@ -9,6 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.store.base import insert, utcnow, write
+from bot.store.people import NoSealer, Sealer
 
 PENDING, SENDING, SENT, FAILED, UNKNOWN = "pending", "sending", "sent", "failed", "unknown"
 
@@ -49,6 +50,7 @@ class NewsroomRecords:
 
     def __init__(self, db: Database):
         self.db = db
+        self.sealer: Sealer = NoSealer()  # chat ids in the outbox are stored encrypted
 
     # -- moderators -------------------------------------------------------------------------
 
@@ -126,7 +128,8 @@ class NewsroomRecords:
         now = utcnow()
         with write(self.db):
             return insert(self.db, "outbox", {
-                "kind": kind, "chat_id": chat_id, "user_hash": user_hash, "fact_id": fact_id, "revision": revision,
+                "kind": kind, "chat": self.sealer.seal(chat_id), "user_hash": user_hash, "fact_id": fact_id,
+                "revision": revision,
                 "payload": json.dumps(payload or {}, ensure_ascii=False), "created_at": now, "due_at": due_at or now,
                 "attempts": 0, "status": PENDING, "sent_at": None, "error": None,
             })
@@ -135,8 +138,16 @@ class NewsroomRecords:
         """Pending notices whose time has come, oldest first."""
         rows = self.db.query("SELECT * FROM outbox WHERE status = ? AND due_at <= ? ORDER BY due_at, id LIMIT ?",
                              [PENDING, utcnow(), limit])
-        return [Notice(r["id"], r["kind"], r["chat_id"], r["user_hash"] or "", r["fact_id"] or "", r["revision"] or 0,
-                       json.loads(r["payload"] or "{}"), r["attempts"]) for r in rows]
+        notices = []
+        for r in list(rows):
+            try:
+                chat = self.sealer.open(r["chat"] or "")
+            except Exception:  # noqa: BLE001 - sealed with another key, or damaged: it cannot be sent
+                self.notice_failed(r["id"], "chat id cannot be decrypted")
+                continue
+            notices.append(Notice(r["id"], r["kind"], chat, r["user_hash"] or "", r["fact_id"] or "",
+                                  r["revision"] or 0, json.loads(r["payload"] or "{}"), r["attempts"]))
+        return notices
 
     def claim_notice(self, notice_id: int) -> bool:
         """Mark a notice as being sent. Only one sender can claim it; once claimed it is never sent
@@ -173,10 +184,18 @@ class NewsroomRecords:
         return int(self.db.execute("SELECT count(*) FROM outbox WHERE status = ?", [PENDING]).fetchone()[0])
 
     def notices(self, status: str | None = None) -> list[dict[str, Any]]:
-        """Outbox rows (for operators and tests), oldest first."""
+        """Outbox rows (for operators and tests), oldest first, with their chat ids decrypted."""
         if status is None:
-            return list(self.db.query("SELECT * FROM outbox ORDER BY id"))
-        return list(self.db.query("SELECT * FROM outbox WHERE status = ? ORDER BY id", [status]))
+            rows = self.db.query("SELECT * FROM outbox ORDER BY id")
+        else:
+            rows = self.db.query("SELECT * FROM outbox WHERE status = ? ORDER BY id", [status])
+        return [{**row, "chat_id": self._open(row["chat"]), "chat": None} for row in rows]
+
+    def _open(self, token: str | None) -> int | None:
+        try:
+            return self.sealer.open(token) if token else None
+        except Exception:  # noqa: BLE001 - another key: shown as unknown
+            return None
 
 
 def _proposal(row: dict[str, Any]) -> Proposal:

@@ -1,20 +1,51 @@
 """What the hotline records about citizens, as rows: hashed ids only, no names or phone numbers.
 
 A chat id is kept only where the bot must write back: for a question the citizen agreed to forward
-(until it is answered or dismissed) and for facts sent in the last 30 days (so a correction can
-follow). The query log keeps only index words, never the message.
+(until it is answered or dismissed) and for facts sent recently (so a correction can follow), and
+only encrypted (`chat`, sealed by `bot.privacy` with a key kept outside the database). The query log
+keeps only index words, never the message. `forget` deletes all of one citizen; `purge` what is older
+than its retention age.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlite_utils import Database
 
 from bot.store.base import days_ago, insert, utcnow, write
 
 DELIVERY_DAYS = 30
+
+
+class Sealer(Protocol):
+    """Encrypts chat ids for storage (see `bot.privacy.Secrets`)."""
+
+    def seal(self, chat_id: int) -> str: ...
+
+    def open(self, token: str) -> int: ...
+
+
+class NoSealer:
+    """Refuses to store a chat id: without a key outside the database, none is kept."""
+
+    def seal(self, chat_id: int) -> str:
+        raise RuntimeError("no key to encrypt chat ids: create the store's Citizens first")
+
+    def open(self, token: str) -> int:
+        raise RuntimeError("no key to decrypt chat ids: create the store's Citizens first")
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long each kind of citizen record is kept, in days."""
+
+    queries: float = 90
+    feedback: float = 180
+    questions: float = 30  # texts of closed (answered or dismissed) questions
+    deliveries: float = DELIVERY_DAYS  # also sent notices, which hold a sealed chat id
 
 
 @dataclass(frozen=True)
@@ -34,6 +65,7 @@ class PeopleRecords:
 
     def __init__(self, db: Database):
         self.db = db
+        self.sealer: Sealer = NoSealer()
 
     # -- preferences and reachability ------------------------------------------------------
 
@@ -72,7 +104,7 @@ class PeopleRecords:
                 "user_hash": user_hash, "text": text, "normalized": normalized, "asked_at": utcnow(),
                 "status": "open", "fact_id": None, "answered_at": None, "answered_by": None,
             })
-            self.db.table("question_chats").insert({"question_id": question_id, "chat_id": chat_id})
+            self.db.table("question_chats").insert({"question_id": question_id, "chat": self.sealer.seal(chat_id)})
         return question_id, True
 
     def open_questions(self) -> list[Question]:
@@ -86,15 +118,15 @@ class PeopleRecords:
         Their chat ids are deleted with them."""
         marks = ",".join("?" * len(question_ids))
         with write(self.db):
-            chats = self.db.execute(
-                f"SELECT DISTINCT question_chats.chat_id, questions.user_hash FROM question_chats "
+            rows = self.db.execute(
+                f"SELECT question_chats.chat, questions.user_hash FROM question_chats "
                 f"JOIN questions ON questions.id = question_chats.question_id "
                 f"WHERE question_chats.question_id IN ({marks})", question_ids).fetchall()
             self.db.execute(
                 f"UPDATE questions SET status = ?, fact_id = ?, answered_at = ?, answered_by = ? WHERE id IN ({marks})",
                 [status, fact_id, utcnow(), actor, *question_ids])
             self.db.execute(f"DELETE FROM question_chats WHERE question_id IN ({marks})", question_ids)
-        return [(int(chat), str(who)) for chat, who in chats]
+        return _distinct((self.sealer.open(chat), str(who)) for chat, who in rows if chat)
 
     # -- feedback, query log, deliveries ------------------------------------------------------
 
@@ -114,18 +146,61 @@ class PeopleRecords:
                                            "kind": kind or ("fact" if answered else "not_found")})
 
     def record_delivery(self, chat_id: int, user_hash: str, fact_id: str, revision: int) -> None:
-        """Remember that a fact was sent to a chat; records older than 30 days are purged."""
+        """Remember that a fact was sent to a chat (the retention job deletes it after its age)."""
         with write(self.db):
-            self.db.table("deliveries").insert({"at": utcnow(), "chat_id": chat_id, "user_hash": user_hash,
-                                                "fact_id": fact_id, "revision": revision})
-            self.db.execute("DELETE FROM deliveries WHERE at < ?", [days_ago(DELIVERY_DAYS)])
+            self.db.table("deliveries").insert({"at": utcnow(), "chat": self.sealer.seal(chat_id),
+                                                "user_hash": user_hash, "fact_id": fact_id, "revision": revision})
 
-    def delivered_before(self, fact_id: str, revision: int) -> list[tuple[int, str]]:
-        """Chats (with their user hash) that received an older revision of a fact in the last 30 days."""
+    def delivered_before(self, fact_id: str, revision: int,
+                         days: float = DELIVERY_DAYS) -> list[tuple[int, str]]:
+        """Chats (with their user hash) that received an older revision of a fact in the last `days`."""
         rows = self.db.execute(
-            "SELECT chat_id, user_hash FROM deliveries WHERE fact_id = ? AND revision < ? AND at >= ? "
-            "GROUP BY chat_id", [fact_id, revision, days_ago(DELIVERY_DAYS)]).fetchall()
-        return [(int(chat), str(who)) for chat, who in rows]
+            "SELECT chat, user_hash FROM deliveries WHERE fact_id = ? AND revision < ? AND at >= ? ORDER BY id",
+            [fact_id, revision, days_ago(days)]).fetchall()
+        return _distinct((self.sealer.open(chat), str(who)) for chat, who in rows if chat)
+
+    # -- deletion and retention ----------------------------------------------------------------
+
+    def forget(self, user_hash: str) -> int:
+        """Delete every record of one citizen: language, questions (and where to answer them),
+        feedback, query log, deliveries and notices waiting for them. Returns the rows deleted."""
+        with write(self.db):
+            deleted = self.db.execute(
+                "DELETE FROM question_chats WHERE question_id IN (SELECT id FROM questions WHERE user_hash = ?)",
+                [user_hash]).rowcount
+            for table in ("questions", "feedback", "query_log", "deliveries", "outbox", "users"):
+                deleted += self.db.execute(f"DELETE FROM {table} WHERE user_hash = ?", [user_hash]).rowcount
+        return deleted
+
+    def purge(self, keep: Retention) -> dict[str, int]:
+        """Delete what is older than its retention age; returns how many rows of each kind."""
+        counts: dict[str, int] = {}
+        with write(self.db):
+            counts["queries"] = self.db.execute("DELETE FROM query_log WHERE at < ?",
+                                                [days_ago(keep.queries)]).rowcount
+            counts["feedback"] = self.db.execute("DELETE FROM feedback WHERE at < ?",
+                                                 [days_ago(keep.feedback)]).rowcount
+            counts["questions"] = self.db.execute(
+                "UPDATE questions SET text = '', normalized = '' WHERE status != 'open' AND answered_at < ? "
+                "AND (text != '' OR normalized != '')", [days_ago(keep.questions)]).rowcount
+            counts["deliveries"] = self.db.execute("DELETE FROM deliveries WHERE at < ?",
+                                                   [days_ago(keep.deliveries)]).rowcount
+            counts["notices"] = self.db.execute(
+                "DELETE FROM outbox WHERE status NOT IN ('pending', 'sending') AND created_at < ?",
+                [days_ago(keep.deliveries)]).rowcount
+        return counts
+
+    def seal_plain_chat_ids(self) -> int:
+        """Encrypt chat ids an older version stored in the clear (once, after the upgrade)."""
+        sealed = 0
+        with write(self.db):
+            for table, key in (("deliveries", "id"), ("question_chats", "question_id"), ("outbox", "id")):
+                rows = self.db.execute(f"SELECT {key}, chat_id FROM {table} WHERE chat_id IS NOT NULL").fetchall()
+                for row_key, chat_id in rows:
+                    self.db.execute(f"UPDATE {table} SET chat = ?, chat_id = NULL WHERE {key} = ?",
+                                    [self.sealer.seal(int(chat_id)), row_key])
+                sealed += len(rows)
+        return sealed
 
     # -- statistics --------------------------------------------------------------------------
 
@@ -157,3 +232,14 @@ class PeopleRecords:
     def open_question_count(self) -> int:
         """Questions waiting for moderators."""
         return int(self.db.execute("SELECT count(*) FROM questions WHERE status = 'open'").fetchone()[0])
+
+
+def _distinct(pairs) -> list[tuple[int, str]]:
+    """(chat, user hash) pairs without repeats of a chat, in order."""
+    seen: set[int] = set()
+    out = []
+    for chat, who in pairs:
+        if chat not in seen:
+            seen.add(chat)
+            out.append((chat, who))
+    return out

@@ -134,3 +134,16 @@ def m007_query_kind(db: Database) -> None:
     """What each query got ("fact", "nearest", "not_found"…), so that statistics tell the nearest
     facts offered from plain "not found"."""
     db.table("query_log").add_column("kind", str)
+
+
+@migration
+def m008_private_chats(db: Database) -> None:
+    """Chat ids stored encrypted (`chat`, a Fernet token; the key is kept outside the database), and
+    indexes to delete everything of one citizen (/hapusdata) or older than its retention age."""
+    for table in ("deliveries", "question_chats", "outbox"):
+        db.table(table).add_column("chat", str)
+    db.table("deliveries").create_index(["user_hash"])
+    db.table("deliveries").create_index(["at"])
+    db.table("questions").create_index(["user_hash"])
+    db.table("query_log").create_index(["user_hash"])
+    db.table("feedback").create_index(["at"])

@@ -2,7 +2,6 @@
 
     TELEGRAM_BOT_TOKEN=123:abc cekfakta                     # long polling
     cekfakta run --webhook-url https://example.org/telegram   # webhook, behind a reverse proxy
-                                                            # (with /healthz and /metrics; see bot.tg.web)
 """
 
 from __future__ import annotations
@@ -16,27 +15,34 @@ import httpx
 from telegram import Bot, BotCommand, Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot import messages
-from bot.citizens import Citizens
+from bot.citizens import Citizens, Retention
 from bot.config import Settings
 from bot.editorial import Editorial
 from bot.errors import EXIT_CONFIG, EXIT_TEMPFAIL
+from bot.metrics import Metrics
 from bot.remote import LinkChecker, parse_networks
 from bot.service import Service, open_service
-from bot.tg import charts, handlers, moderation, observe, web
+from bot.tg import charts, handlers, moderation, observe, retention, web
+from bot.tg.blocking import start_worker, stop_worker
+from bot.tg.delivery import Delivery
+from bot.tg.flood import GATE, FloodGate, limit_citizens
+from bot.tg.intake import ALLOWED_UPDATES, ChatOrdered, HotlineBot, drop_repeats
 
 logger = logging.getLogger(__name__)
 
-RATE_LIMIT_RETRIES = 3  # a 429 is waited out and retried this many times before giving up
-COMMANDS = ("start", "help", "topik", "bahasa")
+COMMANDS = ("start", "help", "topik", "bahasa", "hapusdata")
+CONCURRENT_UPDATES = 64  # updates handled at once (one at a time per chat)
+CONNECTIONS = 64  # HTTP connections to the Bot API
+FATAL = "fatal_error"  # set when the Bot API refused the token: the process exits non-zero
 # Messages that carry no text to check: answered with a request for text keywords.
 NON_TEXT = (filters.Sticker.ALL | filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE | filters.LOCATION
             | filters.VENUE | filters.CONTACT | filters.Dice.ALL | filters.POLL | filters.ANIMATION
@@ -70,24 +76,23 @@ def build_application(service: Service, settings: Settings) -> Application:
     metrics = observe.metrics_for(service)
     application = (
         Application.builder()
-        .token(settings.token)
-        .base_url(settings.bot_api_url)
-        .base_file_url(file_url(settings.bot_api_url))
-        .request(observe.CountingRequest(metrics, connection_pool_size=256))  # PTB's default pool sizes
-        .get_updates_request(observe.CountingRequest(metrics, connection_pool_size=1))
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .bot(make_bot(settings, metrics))
+        .concurrent_updates(ChatOrdered(CONCURRENT_UPDATES))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
     )
-    citizens = Citizens(service.store, settings.salt)
+    application.bot._on_fatal = application.bot.rate_limiter.on_fatal = lambda error: _fatal(application, error)
+    start_worker(application)
+    citizens = Citizens(service.store, settings.salt, settings.key_file, retention_of(settings))
     editorial = Editorial(service.store, citizens, service.analyzer, service.topics, settings.owner_ids,
                           settings.review, settings.timezone)
     application.bot_data[handlers.SERVICE] = service
     application.bot_data[handlers.CITIZENS] = citizens
     application.bot_data[moderation.EDITORIAL] = editorial
     application.bot_data[moderation.LINKS] = LinkChecker(httpx.AsyncClient(), parse_networks(settings.allowed_networks))
-    observe.install(application, metrics, citizens.hash)  # times, counts and logs every question
+    add_guards(application, settings)
+    observe.install(application, metrics, citizens.log_id)  # times, counts and logs every question
     charts.add_handlers(application, settings)  # /statistik grafik (before /statistik) and the daily digest
     # Before the citizens' handlers: a moderator mid-draft is not asking a question.
     moderation.add_handlers(application, editorial, settings.draft_timeout)
@@ -99,13 +104,53 @@ def build_application(service: Service, settings: Settings) -> Application:
     text = (filters.TEXT & ~filters.COMMAND) | filters.CAPTION
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGES & text, handlers.on_text))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGES & NON_TEXT, handlers.on_other))
+    application.add_handler(CommandHandler(["hapusdata", "hapus_data", "deletedata", "delete_data", "lupakan",
+                                            "forget"], handlers.forget_command))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGES & filters.COMMAND, handlers.unknown_command))
     application.add_error_handler(handlers.on_error)
     return application
+
+
+def make_bot(settings: Settings, metrics: Metrics) -> HotlineBot:
+    """The bot, sending through the one sending path (`delivery.Delivery`) over a pool of connections,
+    each failed Bot API call counted in `metrics`."""
+    return HotlineBot(
+        settings.token,
+        base_url=settings.bot_api_url,
+        base_file_url=file_url(settings.bot_api_url),
+        request=observe.CountingRequest(metrics, connection_pool_size=CONNECTIONS, pool_timeout=5.0),
+        get_updates_request=observe.CountingRequest(metrics),
+        rate_limiter=Delivery(settings.send_deadline, settings.send_rate),
+    )
+
+
+def retention_of(settings: Settings) -> Retention:
+    """How long citizens' records are kept, from the settings."""
+    return Retention(queries=settings.keep_queries_days, feedback=settings.keep_feedback_days,
+                     questions=settings.keep_questions_days, deliveries=settings.keep_deliveries_days)
+
+
+def add_guards(application: Application, settings: Settings) -> None:
+    """Before every handler: each update once (group -2), then the citizens' flood limit (group -1)."""
+    application.bot_data[GATE] = FloodGate(settings.flood_limit)
+    application.add_handler(TypeHandler(Update, drop_repeats), group=-2)
+    application.add_handler(TypeHandler(Update, limit_citizens), group=-1)
+
+
+def _fatal(application: Application, error: Exception) -> None:
+    """The Bot API refused the token: stop, so that run_bot exits non-zero and a supervisor notices."""
+    if FATAL not in application.bot_data:
+        application.bot_data[FATAL] = error
+        logger.critical("Telegram refused the bot token (%s); stopping", type(error).__name__)
+        web.stop(application)  # the webhook server, when it serves
+        if application.running:
+            application.stop_running()
 
 
 async def _post_init(application: Application) -> None:
     """Registers the command menu in Indonesian (default) and English; starts sending the outbox."""
     moderation.start_notices(application)
+    retention.start(application)
     for lang in messages.LANGS:
         commands = [BotCommand(name, messages.t(f"tg.cmd.{name}", lang)) for name in COMMANDS]
         await application.bot.set_my_commands(commands, language_code=None if lang == "id" else lang)
@@ -118,12 +163,14 @@ async def _check_token(settings: Settings) -> None:
 
 
 async def _post_shutdown(application: Application) -> None:
-    """Closes the link checker's HTTP client."""
+    """Closes the link checker's HTTP client and ends the worker thread."""
     await application.bot_data[moderation.LINKS].client.aclose()
+    stop_worker(application)
 
 
 def run_bot(settings: Settings, args: argparse.Namespace) -> int:
-    """Runs the bot until SIGINT/SIGTERM: long polling, or a webhook with --webhook-url."""
+    """Runs the bot until SIGINT/SIGTERM: long polling, or a webhook with --webhook-url (the web server
+    also answers /healthz and /metrics; in polling mode they are served on CEKFAKTA_METRICS_PORT)."""
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactToken(settings.token))
     try:
@@ -142,17 +189,20 @@ def run_bot(settings: Settings, args: argparse.Namespace) -> int:
         if webhook_url:
             port = getattr(args, "port", None) or settings.webhook_port
             web.run_webhook(application, web.server_factory(application, settings, listen, port), webhook_url,
-                            web.webhook_secret(settings.webhook_secret))
+                            web.webhook_secret(settings.webhook_secret), ALLOWED_UPDATES)
         else:
             if settings.metrics_port:
                 server = web.server_factory(application, settings, listen, settings.metrics_port)(None)
                 web.serve_beside_polling(application, server)
             logger.info("Polling %s for updates", settings.bot_api_url)
-            application.run_polling(allowed_updates=Update.ALL_TYPES)
+            application.run_polling(allowed_updates=ALLOWED_UPDATES)
     except InvalidToken:  # revoked while starting
         print("cekfakta: Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped?)", file=sys.stderr)
         return EXIT_CONFIG
     except NetworkError as e:  # setWebhook could not reach the Bot API
         print(f"cekfakta: cannot reach the Bot API at {settings.bot_api_url}: {e}", file=sys.stderr)
         return EXIT_TEMPFAIL
+    if FATAL in application.bot_data:
+        print("cekfakta: Telegram rejected TELEGRAM_BOT_TOKEN while running (revoked?)", file=sys.stderr)
+        return EXIT_CONFIG
     return 0

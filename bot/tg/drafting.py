@@ -41,6 +41,7 @@ from bot.errors import UserError
 from bot.knowledge import is_url
 from bot.models import CONFIDENCES, VERDICTS
 from bot.tg import notices
+from bot.tg.blocking import off_loop
 from bot.tg.handlers import lang_of, send_html, service_of
 from bot.tg.staff import LINKS, editorial_of, moderators_only, user_id_of
 
@@ -65,35 +66,36 @@ class _Drafting(filters.UpdateFilter):
 @moderators_only()
 async def add_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """/tambah: starts writing a new fact."""
-    editorial_of(context).start_add(user_id_of(update))
+    await off_loop(context, editorial_of(context).start_add, user_id_of(update))
     return await _ask(update, context)
 
 
 @moderators_only()
 async def edit_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """/ubah <id>: starts editing one part of a fact."""
-    editorial_of(context).start_edit(user_id_of(update), parse_command_args(update.effective_message.text)[0])
+    await off_loop(context, editorial_of(context).start_edit, user_id_of(update),
+                   parse_command_args(update.effective_message.text)[0])
     return await _ask(update, context)
 
 
 @moderators_only()
 async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """/lanjut: takes up a paused draft where it stopped."""
-    editorial_of(context).resume(user_id_of(update))
+    await off_loop(context, editorial_of(context).resume, user_id_of(update))
     await send_html(update.effective_message, messages.t("mod.resumed", lang_of(update, context)))
     return await _ask(update, context)
 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """/batal: leaves the conversation; nothing is saved."""
-    editorial_of(context).cancel(user_id_of(update))
+    await off_loop(context, editorial_of(context).cancel, user_id_of(update))
     await send_html(update.effective_message, messages.t("mod.cancelled", lang_of(update, context)))
     return ConversationHandler.END
 
 
 async def timed_out(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A long pause: the draft is kept (paused) and the moderator is told how to go on."""
-    editorial_of(context).pause(user_id_of(update))
+    await off_loop(context, editorial_of(context).pause, user_id_of(update))
     if update.effective_chat:
         await context.bot.send_message(update.effective_chat.id, messages.t("mod.timeout", lang_of(update, context)))
 
@@ -103,7 +105,7 @@ async def on_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """A typed answer for the current step; a bad one is re-asked with the reason."""
     editorial = editorial_of(context)
     user_id = user_id_of(update)
-    draft = editorial.resume(user_id)
+    draft = await off_loop(context, editorial.resume, user_id)
     text = update.effective_message.text or ""
     lang = lang_of(update, context)
     if draft.step in CHOICE_STEPS or draft.step is None:
@@ -115,7 +117,7 @@ async def on_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
             if not done:
                 return TEXT  # the dead link was reported with what to do next
         else:
-            editorial.answer(user_id, text)
+            await off_loop(context, editorial.answer, user_id, text)
     except UserError as e:
         await send_html(update.effective_message, "❗ " + e.html(lang))
         return await _ask(update, context, repeat=True)
@@ -128,13 +130,13 @@ async def _take_link(update: Update, context: ContextTypes.DEFAULT_TYPE, text: s
     message = update.effective_message
     draft = editorial.draft(user_id_of(update))
     if draft is not None and draft.dead_url and text.strip().lower() in ("tetap", "keep"):
-        editorial.link(user_id_of(update), text, live=False)
+        await off_loop(context, editorial.link, user_id_of(update), text, live=False)
         return True
     if not is_url(text.strip()):
         raise UserError("mod.url_invalid")
     await send_html(message, messages.t("mod.url_checking", lang))
     check = await context.bot_data[LINKS].check(text.strip())
-    editorial.link(user_id_of(update), text, check.live, check.title)
+    await off_loop(context, editorial.link, user_id_of(update), text, check.live, check.title)
     if not check.live:
         await send_html(message, messages.t_html("mod.url_dead", lang, problem=check.problem))
         return False
@@ -148,8 +150,8 @@ async def on_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     query = update.callback_query
     await query.answer()
     editorial = editorial_of(context)
-    editorial.resume(user_id_of(update))
-    if editorial.choose(user_id_of(update), (query.data or "").partition(":")[2]) is None:
+    await off_loop(context, editorial.resume, user_id_of(update))
+    if await off_loop(context, editorial.choose, user_id_of(update), (query.data or "").partition(":")[2]) is None:
         await send_html(update.effective_message, messages.t("tg.stale_button", lang_of(update, context)))
         return await _ask(update, context)
     await query.edit_message_reply_markup(None)
@@ -172,21 +174,21 @@ async def on_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     lang = lang_of(update, context)
     action = (query.data or "").partition(":")[2]
     if action == DISCARD or editorial.draft(user_id) is None:
-        editorial.cancel(user_id)
+        await off_loop(context, editorial.cancel, user_id)
         await send_html(update.effective_message, messages.t("mod.cancelled", lang))
         return ConversationHandler.END
     if action == REAPPLY:
-        editorial.reapply(user_id)
+        await off_loop(context, editorial.reapply, user_id)
         return await _ask(update, context)
     try:
-        outcome = editorial.finish(user_id)
+        outcome = await off_loop(context, editorial.finish, user_id)
     except UserError as e:
         if e.key == "mod.stale":
             await send_html(update.effective_message, e.html(lang), _buttons(
                 [(f"{CONFIRM_DATA}:{REAPPLY}", messages.t("mod.reapply", lang)),
                  (f"{CONFIRM_DATA}:{DISCARD}", messages.t("mod.discard", lang))]))
             return CONFIRM
-        editorial.cancel(user_id)
+        await off_loop(context, editorial.cancel, user_id)
         await send_html(update.effective_message, "❗ " + e.html(lang))
         return ConversationHandler.END
     if outcome.proposal_id is not None:
@@ -215,9 +217,9 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, repeat: bool 
         return ConversationHandler.END
     if draft.step is None:
         try:
-            fact = editorial.preview(user_id)
+            fact = await off_loop(context, editorial.preview, user_id)
         except UserError as e:
-            editorial.cancel(user_id)
+            await off_loop(context, editorial.cancel, user_id)
             await send_html(message, "❗ " + e.html(lang))
             return ConversationHandler.END
         preview = messages.t_html("mod.preview", lang, id=fact.id) + "\n\n" + \

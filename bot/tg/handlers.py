@@ -7,9 +7,9 @@ import logging
 import re
 from collections import Counter
 
-from telegram import InlineKeyboardMarkup, Message, ReplyParameters, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import messages
@@ -17,11 +17,14 @@ from bot.citizens import Citizens
 from bot.models import Answer
 from bot.service import Service
 from bot.tg import keyboards
+from bot.tg.blocking import off_loop
 
 logger = logging.getLogger(__name__)
 
 SERVICE = "service"
 CITIZENS = "citizens"
+MAX_NUMBER = 2**53  # numbers in buttons and commands: ASCII digits, 1 up to this (SQLite's integers are 64-bit)
+FORGET = "hd"  # hd:yes | hd:no    confirm /hapusdata
 
 
 def service_of(context: ContextTypes.DEFAULT_TYPE) -> Service:
@@ -83,26 +86,35 @@ def question_text(message: Message, bot_username: str | None) -> str:
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Welcomes the citizen: what the bot checks, how to ask, what is stored."""
-    await send_html(update.effective_message, messages.t("tg.start", lang_of(update, context)))
+    """Welcomes the citizen: what the bot checks, how to ask, what is stored and for how long."""
+    lang = lang_of(update, context)
+    await send_html(update.effective_message, messages.t("tg.start", lang) + "\n\n" + privacy_note(context, lang))
+
+
+def privacy_note(context: ContextTypes.DEFAULT_TYPE, lang: str) -> str:
+    """What is stored about a citizen and for how long, with the configured ages."""
+    keep = citizens_of(context).retention
+    days = lambda value: f"{value:g}"  # noqa: E731
+    return messages.t("tg.privacy", lang, queries=days(keep.queries), feedback=days(keep.feedback),
+                      deliveries=days(keep.deliveries), questions=days(keep.questions))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Explains in detail how to ask and what answers mean."""
-    await send_html(update.effective_message, messages.t("tg.help", lang_of(update, context)))
+    """Explains in detail how to ask, what answers mean, and what is stored."""
+    lang = lang_of(update, context)
+    await send_html(update.effective_message, messages.t("tg.help", lang) + "\n\n" + privacy_note(context, lang))
 
 
 async def topics_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Shows the topics as buttons."""
     lang = lang_of(update, context)
-    await update.effective_message.reply_text(
-        messages.t("tg.topics", lang), reply_markup=_topics_markup(context, lang))
+    await send_html(update.effective_message, messages.t("tg.topics", lang), _topics_markup(context, lang))
 
 
 async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Offers the two interface languages."""
-    await update.effective_message.reply_text(
-        messages.t("tg.language_prompt", lang_of(update, context)), reply_markup=keyboards.language_markup())
+    await send_html(update.effective_message, messages.t("tg.language_prompt", lang_of(update, context)),
+                    keyboards.language_markup())
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -110,16 +122,27 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not is_addressed(update, context):
         return
     message = update.effective_message
-    service = service_of(context)
-    citizens = citizens_of(context)
     who = user_hash(update, context)
+    answer, html_text, markup = await off_loop(
+        context, _answer, service_of(context), citizens_of(context), who, update.effective_user is not None,
+        question_text(message, context.bot.username))
+    await send_html(message, html_text, markup)
+    if answer.kind in ("fact", "nearest") and answer.matches:
+        best = answer.matches[0].fact
+        await _after_reply(context, citizens_of(context).record_delivery, message.chat_id, who, best.id, best.revision)
+    logger.info("Query answered: %s%s", answer.kind, f" {answer.matches[0].fact.id}" if answer.answered else "")
+
+
+def _answer(service: Service, citizens: Citizens, who: str, has_user: bool,
+            text: str) -> tuple[Answer, str, InlineKeyboardMarkup | None]:
+    """The matcher and the query log (on the worker thread): the answer, its HTML and buttons."""
     _reactivate(citizens, who)
-    answer = service.checker.check(question_text(message, context.bot.username))
+    answer = service.checker.check(text)
     # The citizen's chosen language; else English for a message in English.
-    lang = messages.reply_language(answer, citizens.lang(who) if update.effective_user else None,
-                                   service.settings.lang)
+    lang = messages.reply_language(answer, citizens.lang(who) if has_user else None, service.settings.lang)
     _log_query(service, citizens, who, answer)
     html_text = messages.render_answer(answer, lang, messages.HTML, see_also=False)
+    markup: InlineKeyboardMarkup | None = None
     if answer.answered:
         link = messages.share_link(answer.matches[0].fact.id, service.settings.public_url, lang)
         if link:
@@ -127,19 +150,18 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         store = service.store
         numbered = [(store.number(m.fact.id), m.fact) for m in answer.matches]
         markup = keyboards.answer_markup(numbered[1:], numbered[0], lang)
-        await send_html(message, html_text, markup)
-        citizens.record_delivery(message.chat_id, who, answer.matches[0].fact.id, answer.matches[0].fact.revision)
-    elif answer.kind == "nearest":  # a verified fact is shown, labelled as not the answer: offer the queue
+    elif answer.kind in ("nearest", "not_found"):  # not the answer (a labelled nearest fact): offer the queue
         html_text += "\n\n" + messages.t("tg.consent_prompt", lang)
-        await send_html(message, html_text, keyboards.consent_markup(lang))
-        citizens.record_delivery(message.chat_id, who, answer.matches[0].fact.id, answer.matches[0].fact.revision)
-    elif answer.kind == "not_found":
-        html_text += "\n\n" + messages.t("tg.consent_prompt", lang)
-        await send_html(message, html_text, keyboards.consent_markup(lang))
-    else:
-        await send_html(message, html_text)
-    logger.info("Query from %s: %s%s", who, answer.kind,
-                f" {answer.matches[0].fact.id}" if answer.answered else "")
+        markup = keyboards.consent_markup(lang)
+    return answer, html_text, markup
+
+
+async def _after_reply(context: ContextTypes.DEFAULT_TYPE, fn, *args) -> None:
+    """Bookkeeping after a reply arrived: a failure is logged, never shown (the reply did arrive)."""
+    try:
+        await off_loop(context, fn, *args)
+    except Exception:
+        logger.exception("Bookkeeping after a reply failed")
 
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -154,6 +176,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     kind, _, rest = (query.data or "").partition(":")
     lang = lang_of(update, context)
+    if not isinstance(query.message, Message) and kind != keyboards.FEEDBACK:
+        # An inline-mode button, or one on a message too old for the bot to see: nothing to act on.
+        await query.answer(messages.t("tg.stale_button", lang), show_alert=True)
+        return
     if kind == keyboards.TOPIC:
         await query.answer()
         await _show_topic(query, context, rest, lang)
@@ -165,28 +191,95 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif kind == keyboards.CONSENT:
         await _consent(update, context, lang)
     elif kind == keyboards.LANGUAGE and rest in messages.LANGS:
-        citizens_of(context).set_lang(user_hash(update, context), rest)
+        await off_loop(context, citizens_of(context).set_lang, user_hash(update, context), rest)
         await query.answer()
         await query.edit_message_text(messages.t("tg.language_set", rest))
+    elif kind == FORGET and rest in ("yes", "no"):
+        await _forget(update, context, rest == "yes", lang)
     else:
         await query.answer(messages.t("tg.stale_button", lang), show_alert=True)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Logs the error (never the token) and tells the user something went wrong."""
+    """Logs the error (never the token, ids or names) and, for a bug, tells the user something went
+    wrong. A failed delivery gets no apology: the reply may have arrived (a timeout), or Telegram is
+    unreachable and the apology would fail too."""
     error = context.error
     if isinstance(update, Update) and isinstance(error, Forbidden):
         # The user blocked the bot: remember it, do not retry or write to them again.
         if update.effective_user:
-            citizens_of(context).set_active(user_hash(update, context), False)
-            logger.info("User %s blocked the bot; marked inactive", user_hash(update, context))
+            await off_loop(context, citizens_of(context).set_active, user_hash(update, context), False)
+            logger.info("A user blocked the bot; marked inactive")
+        return
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        logger.warning("A reply could not be delivered: %s", error.message)
         return
     logger.error("Exception while handling an update:", exc_info=error)
-    if isinstance(update, Update) and update.effective_chat:
+    if not isinstance(update, Update):
+        return
+    lang = lang_of(update, context)
+    if update.callback_query is not None:
+        with contextlib.suppress(TelegramError):  # the spinner must stop, even if it was answered already
+            await update.callback_query.answer(messages.t("tg.error", lang), show_alert=True)
+        return
+    if update.effective_chat:
         try:
-            await context.bot.send_message(update.effective_chat.id, messages.t("tg.error", lang_of(update, context)))
+            await context.bot.send_message(update.effective_chat.id, messages.t("tg.error", lang))
         except TelegramError:
             logger.warning("Could not tell chat about the error either")
+
+
+def parse_number(text: str) -> int | None:
+    """A number from a button or a command: ASCII digits only, 1 to 2^53; None for anything else
+    ("²", "-5", "0", "99999999999999999999", "1e3")."""
+    if not text or len(text) > 16 or not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_NUMBER else None
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command the bot does not know: a short help (commands meant for other bots are left alone)."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    command = message.text.split()[0]
+    _, at, addressee = command.partition("@")
+    username = (context.bot.username or "").lower()
+    if at and addressee.lower() != username:
+        return
+    if not at and not is_addressed(update, context):
+        return
+    await send_html(message, messages.t("tg.unknown_command", lang_of(update, context)))
+
+
+async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/hapusdata: asks for confirmation before deleting everything stored about the citizen."""
+    lang = lang_of(update, context)
+    markup = InlineKeyboardMarkup([[
+        InlineKeyboardButton(messages.t("tg.forget_yes", lang), callback_data=f"{FORGET}:yes"),
+        InlineKeyboardButton(messages.t("tg.forget_no", lang), callback_data=f"{FORGET}:no"),
+    ]])
+    await send_html(update.effective_message, messages.t("tg.forget_prompt", lang), markup)
+
+
+async def _forget(update: Update, context: ContextTypes.DEFAULT_TYPE, confirmed: bool, lang: str) -> None:
+    query = update.callback_query
+    await query.answer()
+    if not confirmed:
+        await query.edit_message_text(messages.t("tg.forget_cancelled", lang))
+        return
+    from bot.tg.flood import GATE
+
+    who = user_hash(update, context)
+    await off_loop(context, citizens_of(context).forget, who)
+    gate = context.bot_data.get(GATE)
+    if gate is not None:
+        gate.forget(who)
+    if update.effective_user is not None:
+        context.application.drop_user_data(update.effective_user.id)
+    await query.edit_message_text(messages.t("tg.forgotten", lang))
+    logger.info("A citizen's data was deleted on request")
 
 
 def _reactivate(citizens: Citizens, who: str) -> None:
@@ -225,8 +318,9 @@ async def _show_topic(query, context: ContextTypes.DEFAULT_TYPE, key: str, lang:
 
 async def _show_fact(update: Update, context: ContextTypes.DEFAULT_TYPE, rest: str, lang: str) -> None:
     service = service_of(context)
-    num, _, revision = rest.partition(":")
-    fact = service.store.get_by_number(int(num)) if num.isdigit() else None
+    raw_num, _, revision = rest.partition(":")
+    num = parse_number(raw_num)
+    fact = service.store.get_by_number(num) if num is not None else None
     message = update.effective_message
     if fact is None or fact.status == "proposed":
         await send_html(message, messages.t("tg.stale_button", lang))
@@ -237,23 +331,26 @@ async def _show_fact(update: Update, context: ContextTypes.DEFAULT_TYPE, rest: s
     html_text = messages.render_fact(fact, lang, messages.HTML)
     if revision != str(fact.revision):
         html_text = messages.t("tg.updated", lang) + "\n\n" + html_text
-    numbered = (int(num), fact)
-    await send_html(message, html_text, keyboards.answer_markup([], numbered, lang))
-    citizens_of(context).record_delivery(message.chat_id, user_hash(update, context), fact.id, fact.revision)
+    assert num is not None
+    await send_html(message, html_text, keyboards.answer_markup([], (num, fact), lang))
+    await _after_reply(context, citizens_of(context).record_delivery, message.chat_id, user_hash(update, context),
+                       fact.id, fact.revision)
 
 
 async def _feedback(update: Update, context: ContextTypes.DEFAULT_TYPE, rest: str, lang: str) -> None:
     query = update.callback_query
     parts = rest.split(":")
-    fact = service_of(context).store.get_by_number(int(parts[0])) if parts[0].isdigit() else None
-    if fact is None or len(parts) != 3:
+    num, revision = (parse_number(parts[0]), parse_number(parts[1])) if len(parts) == 3 else (None, None)
+    fact = service_of(context).store.get_by_number(num) if num is not None else None
+    if fact is None or revision is None or parts[2] not in ("0", "1"):
         await query.answer(messages.t("tg.stale_button", lang), show_alert=True)
         return
-    citizens_of(context).record_feedback(user_hash(update, context), fact.id, int(parts[1]) if parts[1].isdigit()
-                                         else fact.revision, parts[2] == "1")
+    await off_loop(context, citizens_of(context).record_feedback, user_hash(update, context), fact.id, revision,
+                   parts[2] == "1")
     await query.answer(messages.t("tg.feedback_thanks", lang))
-    with contextlib.suppress(BadRequest):  # a message too old to edit: the feedback is stored all the same
-        await query.edit_message_reply_markup(keyboards.without_feedback(query.message.reply_markup))
+    if isinstance(query.message, Message):
+        with contextlib.suppress(BadRequest):  # a message too old to edit: the feedback is stored all the same
+            await query.edit_message_reply_markup(keyboards.without_feedback(query.message.reply_markup))
 
 
 async def _consent(update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str) -> None:
@@ -264,17 +361,17 @@ async def _consent(update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str
     if not text.strip():
         await query.answer(messages.t("tg.consent_expired", lang), show_alert=True)
         return
-    if original.from_user and original.from_user.id != query.from_user.id:
+    if original is None or (original.from_user and original.from_user.id != query.from_user.id):
         await query.answer(messages.t("tg.consent_not_yours", lang), show_alert=True)
         return
     service = service_of(context)
     question = question_text(original, context.bot.username)
-    _, new = citizens_of(context).queue_question(user_hash(update, context), query.message.chat_id, question,
-                                                 service.analyzer.normalizer.normalize(question))
+    _, new = await off_loop(context, citizens_of(context).queue_question, user_hash(update, context),
+                            query.message.chat_id, question, service.analyzer.normalizer.normalize(question))
     if not new:  # a second tap on the same button
         await query.answer(messages.t("tg.already_queued", lang))
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
     await send_html(query.message, messages.t("tg.queued", lang))
-    logger.info("Question from %s queued for moderators", user_hash(update, context))
+    logger.info("A question was queued for moderators")

@@ -10,6 +10,7 @@ from bot import messages
 from bot.editorial import Outcome, parse_command_args, parse_user_id
 from bot.errors import UserError
 from bot.tg import notices
+from bot.tg.blocking import off_loop
 from bot.tg.handlers import lang_of, send_html, service_of
 from bot.tg.staff import editorial_of, moderators_only, user_id_of
 
@@ -27,7 +28,7 @@ async def mod_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await send_html(update.effective_message, messages.t("mod.help", lang))
         return
     if not editorial.is_owner(user_id):
-        editorial.refuse(user_id, f"/mod {action}")
+        await off_loop(context, editorial.refuse, user_id, f"/mod {action}")
         raise UserError("mod.owner_only")
     target = rest.split()[0] if rest.split() else ""
     if action == "daftar":
@@ -42,9 +43,9 @@ async def mod_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     elif action in ("tambah", "hapus") and target:
         member = parse_user_id(target)
         if action == "tambah":
-            editorial.add_moderator(member, user_id)
+            await off_loop(context, editorial.add_moderator, member, user_id)
             text = messages.t("mod.added", lang, user_id=member)
-        elif editorial.remove_moderator(member, user_id):
+        elif await off_loop(context, editorial.remove_moderator, member, user_id):
             text = messages.t("mod.removed", lang, user_id=member)
         else:
             text = messages.t("mod.not_moderator", lang, user_id=member)
@@ -89,7 +90,7 @@ async def word_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             lines.append(messages.t("mod.words_empty", lang))
         await send_html(update.effective_message, "\n".join(lines))
         return
-    word, standard, touched = editorial.teach_word(text, user_id_of(update))
+    word, standard, touched = await off_loop(context, editorial.teach_word, text, user_id_of(update))
     key = "mod.word_added" if standard else "mod.word_function"
     await send_html(update.effective_message, messages.t_html(key, lang, word=word, standard=standard,
                                                               count=len(touched)))
@@ -102,7 +103,7 @@ async def history_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     fact_id = parse_command_args(update.effective_message.text)[0]
     if not fact_id:
         raise UserError("mod.usage", usage="/riwayat <id>")
-    rows = editorial_of(context).history(fact_id, user_id_of(update))
+    rows = await off_loop(context, editorial_of(context).history, fact_id, user_id_of(update))
     lines = [messages.t_html("mod.history", lang, id=fact_id)]
     for row in rows:
         changed = ", ".join(row["changed"]) or "-"
@@ -119,7 +120,7 @@ async def retract_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     fact_id, reason = parse_command_args(update.effective_message.text)
     if not fact_id:
         raise UserError("mod.usage", usage="/cabut <id> <alasan>")
-    outcome = editorial_of(context).retract(fact_id, reason, user_id_of(update))
+    outcome = await off_loop(context, editorial_of(context).retract, fact_id, reason, user_id_of(update))
     await _report(update, context, outcome, messages.t_html("mod.retracted", lang, id=outcome.fact.id))
 
 
@@ -130,7 +131,7 @@ async def restore_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     fact_id = parse_command_args(update.effective_message.text)[0]
     if not fact_id:
         raise UserError("mod.usage", usage="/pulihkan <id>")
-    outcome = editorial_of(context).restore(fact_id, user_id_of(update))
+    outcome = await off_loop(context, editorial_of(context).restore, fact_id, user_id_of(update))
     await _report(update, context, outcome, messages.t_html("mod.restored", lang, id=outcome.fact.id,
                                                             revision=outcome.fact.revision))
 
@@ -153,7 +154,7 @@ async def queue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """/antrian: open questions, near-duplicates grouped, most asked and oldest first."""
     lang = lang_of(update, context)
     editorial = editorial_of(context)
-    groups = editorial.question_groups(user_id_of(update))
+    groups = await off_loop(context, editorial.question_groups, user_id_of(update))
     if not groups:
         await send_html(update.effective_message, messages.t("mod.queue_empty", lang))
         return
@@ -173,7 +174,7 @@ async def answer_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     fact_id = rest.split()[0] if rest.split() else ""
     if not number or not fact_id:
         raise UserError("mod.usage", usage="/jawab <no_pertanyaan> <id_fakta>")
-    fact, count = editorial_of(context).answer_group(number, fact_id, user_id_of(update))
+    fact, count = await off_loop(context, editorial_of(context).answer_group, number, fact_id, user_id_of(update))
     notices.kick(context)
     await send_html(update.effective_message, messages.t_html("mod.answered", lang, id=fact.id, count=count))
 
@@ -182,8 +183,8 @@ async def answer_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def dismiss_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/abaikan <question_no>: close a group of questions without an answer (spam)."""
     lang = lang_of(update, context)
-    group = editorial_of(context).dismiss_group(parse_command_args(update.effective_message.text)[0],
-                                                user_id_of(update))
+    number = parse_command_args(update.effective_message.text)[0]
+    group = await off_loop(context, editorial_of(context).dismiss_group, number, user_id_of(update))
     await send_html(update.effective_message, messages.t("mod.dismissed", lang, id=group.id, count=group.count))
 
 
@@ -191,7 +192,7 @@ async def dismiss_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/statistik: questions, share answered, top keywords, queue, time to answer, feedback."""
     lang = lang_of(update, context)
-    s = editorial_of(context).statistics(user_id_of(update))
+    s = await off_loop(context, editorial_of(context).statistics, user_id_of(update))
     percent = lambda v: "-" if v is None else f"{v:.0%}"  # noqa: E731
     median = "-" if s["median_hours_to_answer"] is None else f"{s['median_hours_to_answer']:.1f} h"
     terms = ", ".join(f"{t} ({n})" for t, n in s["top_terms"]) or "-"

@@ -1,8 +1,10 @@
 """The outbox, sent: answers to forwarded questions, corrections, and review outcomes.
 
 The editorial core queues notices in the database; this job sends those that are due, each at most
-once (a notice is claimed before it is sent, and one caught mid-send by a crash is not sent again),
-retrying transient failures (flood control, a dropped connection, Telegram's 5xx) with a back-off.
+once (a notice is claimed before it is sent, and one caught mid-send by a crash is not sent again).
+Sending goes through the bot's one sending path (`delivery.Delivery`), which honours flood control
+and retries 5xx and dropped connections up to its deadline; what still fails transiently is tried
+again later from the outbox, with a back-off. Database work runs off the event loop.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from telegram.ext import Application, ContextTypes
 from bot import messages
 from bot.editorial import ANSWER, CORRECTION, REVIEWED
 from bot.store.newsroom import Notice
+from bot.tg.blocking import off_loop
+from bot.tg.delivery import retry_seconds
 from bot.tg.handlers import SERVICE, citizens_of, service_of
 
 logger = logging.getLogger(__name__)
@@ -46,8 +50,8 @@ def kick(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def deliver_due(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the notices that are due."""
     records = service_of(context).store.newsroom
-    for notice in records.due_notices(BATCH):
-        if records.claim_notice(notice.id):
+    for notice in await off_loop(context, records.due_notices, BATCH):
+        if await off_loop(context, records.claim_notice, notice.id):
             await _send(context, notice)
 
 
@@ -56,30 +60,35 @@ async def _send(context: ContextTypes.DEFAULT_TYPE, notice: Notice) -> None:
     citizens = citizens_of(context)
     text, fact = _render(context, notice)
     if not text:
-        records.notice_failed(notice.id, "nothing to send (fact gone)")
+        await off_loop(context, records.notice_failed, notice.id, "nothing to send (fact gone)")
         return
+    sent_parts = 0
     try:
         for part in messages.split_html(text):
             await context.bot.send_message(notice.chat_id, part, parse_mode=ParseMode.HTML,
                                            disable_web_page_preview=True)
-    except RetryAfter as e:
-        _retry(records, notice, float(e.retry_after if isinstance(e.retry_after, int | float)
-                                      else e.retry_after.total_seconds()), "flood control")
+            sent_parts += 1
     except TimedOut:
         # The request may have reached Telegram: sending again could deliver twice.
-        records.notice_failed(notice.id, "timed out (may have arrived; not sent twice)")
+        await off_loop(context, records.notice_failed, notice.id, "timed out (may have arrived; not sent twice)")
     except Forbidden:
         if notice.user_hash:
-            citizens.set_active(notice.user_hash, False)
-        records.notice_failed(notice.id, "blocked")
+            await off_loop(context, citizens.set_active, notice.user_hash, False)
+        await off_loop(context, records.notice_failed, notice.id, "blocked")
     except BadRequest as e:
-        records.notice_failed(notice.id, f"refused: {e.message}")
-    except NetworkError as e:  # a dropped connection or a 5xx: it did not arrive
-        _retry(records, notice, BACKOFF[min(notice.attempts, len(BACKOFF) - 1)], f"network: {e.message}")
+        await off_loop(context, records.notice_failed, notice.id, f"refused: {e.message}")
+    except (RetryAfter, NetworkError) as e:  # flood control or Telegram unreachable past the deadline
+        if sent_parts:  # part of it arrived: sending it again would repeat that part
+            await off_loop(context, records.notice_failed, notice.id, "partly sent; not sent twice")
+        elif isinstance(e, RetryAfter):
+            await off_loop(context, _retry, records, notice, retry_seconds(e), "flood control")
+        else:
+            await off_loop(context, _retry, records, notice, BACKOFF[min(notice.attempts, len(BACKOFF) - 1)],
+                           f"network: {e.message}")
     else:
-        records.notice_sent(notice.id)
+        await off_loop(context, records.notice_sent, notice.id)
         if fact is not None and notice.kind in (ANSWER, CORRECTION):
-            citizens.record_delivery(notice.chat_id, notice.user_hash, fact.id, fact.revision)
+            await off_loop(context, citizens.record_delivery, notice.chat_id, notice.user_hash, fact.id, fact.revision)
 
 
 def _retry(records, notice: Notice, seconds: float, error: str) -> None:

@@ -10,6 +10,7 @@ from telegram.ext import ContextTypes
 from bot import messages
 from bot.editorial import FieldChange, parse_command_args
 from bot.tg import notices
+from bot.tg.blocking import off_loop
 from bot.tg.handlers import lang_of, send_html
 from bot.tg.staff import editorial_of, moderators_only, user_id_of
 
@@ -72,7 +73,7 @@ async def approve_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     lang = lang_of(update, context)
     number, rest = parse_command_args(update.effective_message.text)
     reapply = rest.strip().lower() in ("ulang", "again", "reapply")
-    outcome = editorial_of(context).approve(number, user_id_of(update), reapply=reapply)
+    outcome = await off_loop(context, editorial_of(context).approve, number, user_id_of(update), reapply=reapply)
     text = messages.t_html("mod.approved", lang, id=outcome.fact.id, revision=outcome.fact.revision)
     if outcome.notices:
         text += "\n" + messages.t("mod.corrections_queued", lang, count=outcome.notices)
@@ -85,6 +86,6 @@ async def reject_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """/tolak <no> <reason>: another moderator rejects a proposal; the proposer is told why."""
     lang = lang_of(update, context)
     number, reason = parse_command_args(update.effective_message.text)
-    proposal = editorial_of(context).reject(number, reason, user_id_of(update))
+    proposal = await off_loop(context, editorial_of(context).reject, number, reason, user_id_of(update))
     notices.kick(context)
     await send_html(update.effective_message, messages.t("mod.rejected", lang, number=proposal.id))

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes, ConversationHandler
 
 from bot import messages
 from bot.editorial import Editorial
 from bot.errors import UserError
+from bot.tg.blocking import off_loop
 from bot.tg.handlers import lang_of, send_html
 
 EDITORIAL = "editorial"
@@ -42,21 +45,26 @@ def moderators_only(owner: bool = False) -> Callable[[Handler], Handler]:
             lang = lang_of(update, context)
             allowed = editorial.is_owner(user_id) if owner else editorial.is_moderator(user_id)
             if not allowed:
-                message = update.effective_message
-                command = (message.text or "").split()[0] if message and message.text else "?"
-                if user_id:
-                    editorial.refuse(user_id, command)
+                message = update.effective_message if isinstance(update.effective_message, Message) else None
+                refusal = messages.t("mod.owner_only" if owner else "mod.refused", lang)
                 if update.callback_query:
-                    await update.callback_query.answer()
+                    command = f"button {(update.callback_query.data or '?')[:20]}"
+                else:
+                    command = (message.text or "").split()[0][:40] if message and message.text else "?"
+                if user_id:
+                    await off_loop(context, editorial.refuse, user_id, command)
+                if update.callback_query:  # an inline-mode button has no message: the alert says it
+                    await update.callback_query.answer(None if message else refusal, show_alert=message is None)
                 if message:
-                    await send_html(message, messages.t("mod.owner_only" if owner else "mod.refused", lang))
+                    await send_html(message, refusal)
                 return ConversationHandler.END
             try:
                 return await handler(update, context)
             except UserError as e:
                 if update.callback_query:
-                    await update.callback_query.answer()
-                if update.effective_message:
+                    with contextlib.suppress(TelegramError):  # it may have been answered already
+                        await update.callback_query.answer()
+                if isinstance(update.effective_message, Message):
                     await send_html(update.effective_message, e.html(lang))
                 return None
         return wrapper

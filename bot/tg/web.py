@@ -27,6 +27,7 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.health import Health, check_database
 from bot.metrics import Metrics
+from bot.tg.intake import read_update
 
 logger = logging.getLogger(__name__)
 
@@ -94,12 +95,10 @@ class WebhookHandler(_Quiet):
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
         bot = self.bot_application.bot
         try:
-            update = Update.de_json(data, bot)
-        except Exception:  # noqa: BLE001 - one bad update must not block the ones after it
-            # Logged once, without the update (it holds the sender's name and text), then skipped:
-            # answering 200 stops Telegram from delivering it again and again.
-            update_id = data.get("update_id") if isinstance(data, dict) else None
-            logger.warning("Skipped an update that could not be parsed (update_id %s)", update_id)
+            # A poison update is logged once, without its content (the sender's name and text), and
+            # becomes an empty update: answering 200 stops Telegram from delivering it again and again.
+            update = read_update(data, bot)
+        except ValueError:
             return
         if update is not None:
             bot.insert_callback_data(update)
@@ -194,19 +193,30 @@ def webhook_secret(configured: str) -> str:
     return secrets.token_urlsafe(32)
 
 
+STOPPING = "web_stopping"  # bot_data key of the event that ends the webhook server
+
+
+def stop(application: Application) -> None:
+    """End the webhook server's run (a fatal error while serving)."""
+    event = application.bot_data.get(STOPPING)
+    if event is not None:
+        event.set()
+
+
 def run_webhook(application: Application, server_for: ServerFactory, webhook_url: str,
-                secret: str) -> None:
+                secret: str, allowed_updates: list[str] | None = None) -> None:
     """Serve the webhook until SIGINT or SIGTERM: start the Application, listen, register the URL.
 
     `server_for(path, secret)` builds the web server for the webhook's path. Errors from `setWebhook`
     (a rejected token, an unreachable Bot API) propagate after everything is shut down.
     """
-    asyncio.run(_serve_webhook(application, server_for, webhook_url, secret))
+    asyncio.run(_serve_webhook(application, server_for, webhook_url, secret, allowed_updates))
 
 
 async def _serve_webhook(application: Application, server_for: ServerFactory, webhook_url: str,
-                         secret: str) -> None:
+                         secret: str, allowed_updates: list[str] | None = None) -> None:
     stopping = asyncio.Event()
+    application.bot_data[STOPPING] = stopping
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stopping.set)
@@ -219,7 +229,8 @@ async def _serve_webhook(application: Application, server_for: ServerFactory, we
             await application.start()
             await server.start()
             try:
-                await application.bot.set_webhook(webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
+                await application.bot.set_webhook(webhook_url, secret_token=secret,
+                                                  allowed_updates=allowed_updates or Update.ALL_TYPES)
                 logger.info("Webhook listening on %s:%d at path %s for %s", server.listen, server.port, path,
                             webhook_url, extra={"event": "webhook_started"})
                 await stopping.wait()
