@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from itertools import accumulate
 from pathlib import Path
 
 from bot.knowledge import bundled_knowledge_dir
@@ -42,13 +43,14 @@ class Words:
         common = sorted(lexicon.frequency.items(), key=lambda kv: -kv[1])
         words = [w for w, _ in common if len(w) > 3 and w not in lexicon.stopwords and w.isalpha()]
         self._words = words[:20000]
-        self._weights = [10 ** lexicon.frequency[w] for w in self._words]
+        # Cumulative weights, computed once: `choices` would otherwise re-add 20,000 weights per call.
+        self._cum_weights = list(accumulate(10 ** lexicon.frequency[w] for w in self._words))
         self._rng = rng
         self.places = [p.name for p in lexicon.gazetteer if p.name not in ("Nusa Tenggara Timur",)]
 
     def some(self, count: int) -> list[str]:
         """`count` words, the common ones more often."""
-        return self._rng.choices(self._words, weights=self._weights, k=count)
+        return self._rng.choices(self._words, cum_weights=self._cum_weights, k=count)
 
 
 def facts(count: int, seed: int = 7, prefix: str = "sintetis") -> Iterator[Fact]:
