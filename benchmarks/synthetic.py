@@ -13,7 +13,7 @@ places, periods and programmes, which is exactly what a matcher must not confuse
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import accumulate
 from pathlib import Path
 
@@ -32,6 +32,8 @@ UNITS = ["keluarga", "jiwa", "orang", "persen", "sekolah", "desa", "ton", "hekta
 MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
           "November", "Desember"]
 TOPICS = ["kabupaten-prioritas", "rakor-2021", "nasional", "angka-bps", "kemnaker", "blk", "hoaks"]
+GENERATOR = "1"  # bump when the facts made for a seed change: kept benchmark bases are rebuilt
+BATCH = 2000  # facts imported a transaction
 SOURCE = Source(publisher="Sumber sintetis", url="https://example.org/sintetis", published="2024-01-01")
 
 
@@ -92,14 +94,21 @@ def _fact(n: int, rng: random.Random, words: Words, prefix: str) -> Fact:
                 keywords=keywords, sources=(SOURCE,), as_of=f"{year}-{MONTHS.index(month) + 1:02d}-01")
 
 
-def add_to(store, count: int, seed: int = 7, batch: int = 2000) -> None:
-    """Import `count` synthetic facts into a store, in batches."""
+def add_to(store, count: int, seed: int = 7, batch: int = BATCH,
+           progress: Callable[[int], None] | None = None) -> None:
+    """Import `count` synthetic facts into a store, in batches; `progress(done)` after each."""
     pending: list[Fact] = []
+    done = 0
     for fact in facts(count, seed):
         pending.append(fact)
         if len(pending) == batch:
             store.import_facts(pending, actor="synthetic", optimize=False)
+            done += len(pending)
             pending = []
+            if progress:
+                progress(done)
     if pending:
         store.import_facts(pending, actor="synthetic", optimize=False)
+        if progress:
+            progress(done + len(pending))
     store.optimize()
