@@ -186,7 +186,7 @@ def machine() -> dict[str, Any]:
         except metadata.PackageNotFoundError:
             versions[package] = "-"
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True).stdout.strip()
+                            text=True).stdout.strip() or "unknown"
     dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "bot"], capture_output=True,
                            text=True).stdout.strip()
     return {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "platform": platform.platform(),
@@ -206,6 +206,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, help="the report (default benchmarks/RESULTS.md; --quick: "
                                                  "benchmarks/results/quick.md)")
     parser.add_argument("--no-endtoend", action="store_true", help="skip the end-to-end comparison")
+    parser.add_argument("--label", help="name of the raw results file (default: the commit)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else list(QUICK_SIZES if args.quick else FULL_SIZES)
     repeat = args.repeat or (1 if args.quick else 3)
@@ -241,7 +242,8 @@ def main(argv: list[str] | None = None) -> None:
     results["machine"]["load_after"] = os.getloadavg()[0]
     results["seconds"] = time.perf_counter() - started
     before = json.loads(args.compare.read_text(encoding="utf-8")) if args.compare else None
-    raw = HERE / "results" / ("quick.json" if args.quick else f"{results['machine']['commit'].split()[0]}.json")
+    label = args.label or ("quick" if args.quick else results["machine"]["commit"].split()[0])
+    raw = HERE / "results" / f"{label}.json"
     raw.parent.mkdir(parents=True, exist_ok=True)
     raw.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -11,8 +11,8 @@ from bot.store.facts import (
            ImportReport,
            StaleRevision,
            Store,
-           Vocabulary,
 )
+from bot.store.vocabulary import Vocabulary
 
 __all__ = ["ANALYSIS_VERSION", "ORIGIN_BOT", "ORIGIN_FILE", "Hit", "ImportReport", "StaleRevision", "Store",
            "Vocabulary", "utcnow", "write"]

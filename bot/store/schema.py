@@ -134,3 +134,15 @@ def m007_query_kind(db: Database) -> None:
     """What each query got ("fact", "nearest", "not_found"…), so that statistics tell the nearest
     facts offered from plain "not found"."""
     db.table("query_log").add_column("kind", str)
+
+
+@migration
+def m008_vocabulary(db: Database) -> None:
+    """The index's vocabulary as a table the store keeps exact (`store.vocabulary`), with the words typos
+    may be corrected to indexed by first letter and length; and each fact's words with their stems and
+    kinds, computed when it is indexed. (Filled by the reindex that ANALYSIS_VERSION 5 starts.)"""
+    db.execute("CREATE TABLE vocabulary (term TEXT PRIMARY KEY, facts INTEGER NOT NULL, target INTEGER NOT NULL) "
+               "WITHOUT ROWID")
+    db.execute("CREATE INDEX vocabulary_spellings ON vocabulary (substr(term, 1, 1), length(term), term) "
+               "WHERE target")
+    db.table("facts").add_column("forms", str)  # JSON {token: [stem, kind]} of the words the matcher weighs
