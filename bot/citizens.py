@@ -68,3 +68,9 @@ class Citizens:
     def record_delivery(self, chat_id: int, user_hash: str, fact_id: str, revision: int) -> None:
         """Remember that a fact was sent to a chat (for 30 days, so a correction can follow)."""
         self.records.record_delivery(chat_id, user_hash, fact_id, revision)
+
+    def record_answer(self, user_hash: str, answered: bool, fact_id: str | None, terms: list[str], kind: str,
+                      delivered: tuple[int, str, int] | None = None) -> None:
+        """`log_query` and, when a fact reached the chat, `record_delivery` (chat id, fact id, revision):
+        one transaction per question."""
+        self.records.record_answer(user_hash, answered, fact_id, terms, kind, delivered)

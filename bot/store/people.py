@@ -8,6 +8,7 @@ follow). The query log keeps only index words, never the message.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -15,6 +16,7 @@ from sqlite_utils import Database
 from bot.store.base import days_ago, insert, utcnow, write
 
 DELIVERY_DAYS = 30
+PURGE_EVERY = 3600.0  # seconds between purges of old deliveries (a full scan of the table, so not per answer)
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class PeopleRecords:
 
     def __init__(self, db: Database):
         self.db = db
+        self._purged = float("-inf")  # time.monotonic() of the last purge of old deliveries
 
     # -- preferences and reachability ------------------------------------------------------
 
@@ -114,11 +117,28 @@ class PeopleRecords:
                                            "kind": kind or ("fact" if answered else "not_found")})
 
     def record_delivery(self, chat_id: int, user_hash: str, fact_id: str, revision: int) -> None:
-        """Remember that a fact was sent to a chat; records older than 30 days are purged."""
+        """Remember that a fact was sent to a chat; records older than 30 days are purged (hourly)."""
         with write(self.db):
-            self.db.table("deliveries").insert({"at": utcnow(), "chat_id": chat_id, "user_hash": user_hash,
-                                                "fact_id": fact_id, "revision": revision})
+            self._insert_delivery(utcnow(), chat_id, user_hash, fact_id, revision)
+
+    def record_answer(self, user_hash: str, answered: bool, fact_id: str | None, terms: list[str], kind: str,
+                      delivered: tuple[int, str, int] | None = None) -> None:
+        """What one question cost in writes, in one transaction: its line of statistics (`log_query`) and,
+        when a fact reached the chat, its delivery (chat id, fact id, revision)."""
+        now = utcnow()
+        with write(self.db):
+            self.db.execute("INSERT INTO query_log (at, user_hash, answered, fact_id, terms, kind) "
+                            "VALUES (?, ?, ?, ?, ?, ?)", [now, user_hash, int(answered), fact_id,
+                                                          json.dumps(terms[:10]), kind])
+            if delivered is not None:
+                self._insert_delivery(now, delivered[0], user_hash, delivered[1], delivered[2])
+
+    def _insert_delivery(self, at: str, chat_id: int, user_hash: str, fact_id: str, revision: int) -> None:
+        self.db.execute("INSERT INTO deliveries (at, chat_id, user_hash, fact_id, revision) VALUES (?, ?, ?, ?, ?)",
+                        [at, chat_id, user_hash, fact_id, revision])
+        if time.monotonic() - self._purged >= PURGE_EVERY:
             self.db.execute("DELETE FROM deliveries WHERE at < ?", [days_ago(DELIVERY_DAYS)])
+            self._purged = time.monotonic()
 
     def delivered_before(self, fact_id: str, revision: int) -> list[tuple[int, str]]:
         """Chats (with their user hash) that received an older revision of a fact in the last 30 days."""

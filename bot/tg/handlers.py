@@ -118,26 +118,25 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # The citizen's chosen language; else English for a message in English.
     lang = messages.reply_language(answer, citizens.lang(who) if update.effective_user else None,
                                    service.settings.lang)
-    _log_query(service, citizens, who, answer)
     html_text = messages.render_answer(answer, lang, messages.HTML, see_also=False)
-    if answer.answered:
-        link = messages.share_link(answer.matches[0].fact.id, service.settings.public_url, lang)
-        if link:
-            html_text += "\n\n" + link
-        store = service.store
-        numbered = [(store.number(m.fact.id), m.fact) for m in answer.matches]
-        markup = keyboards.answer_markup(numbered[1:], numbered[0], lang)
-        await send_html(message, html_text, markup)
-        citizens.record_delivery(message.chat_id, who, answer.matches[0].fact.id, answer.matches[0].fact.revision)
-    elif answer.kind == "nearest":  # a verified fact is shown, labelled as not the answer: offer the queue
-        html_text += "\n\n" + messages.t("tg.consent_prompt", lang)
-        await send_html(message, html_text, keyboards.consent_markup(lang))
-        citizens.record_delivery(message.chat_id, who, answer.matches[0].fact.id, answer.matches[0].fact.revision)
-    elif answer.kind == "not_found":
-        html_text += "\n\n" + messages.t("tg.consent_prompt", lang)
-        await send_html(message, html_text, keyboards.consent_markup(lang))
-    else:
-        await send_html(message, html_text)
+    sent = False
+    try:
+        if answer.answered:
+            link = messages.share_link(answer.matches[0].fact.id, service.settings.public_url, lang)
+            if link:
+                html_text += "\n\n" + link
+            store = service.store
+            numbered = [(store.number(m.fact.id), m.fact) for m in answer.matches]
+            markup = keyboards.answer_markup(numbered[1:], numbered[0], lang)
+            await send_html(message, html_text, markup)
+        elif answer.kind in ("nearest", "not_found"):  # not the answer (a labelled nearest fact): offer the queue
+            html_text += "\n\n" + messages.t("tg.consent_prompt", lang)
+            await send_html(message, html_text, keyboards.consent_markup(lang))
+        else:
+            await send_html(message, html_text)
+        sent = True
+    finally:  # the query is logged even when the reply failed; a delivery only when a fact reached the chat
+        _record_answer(service, citizens, who, answer, message.chat_id if sent else None)
     logger.info("Query from %s: %s%s", who, answer.kind,
                 f" {answer.matches[0].fact.id}" if answer.answered else "")
 
@@ -194,11 +193,16 @@ def _reactivate(citizens: Citizens, who: str) -> None:
         citizens.set_active(who, True)
 
 
-def _log_query(service: Service, citizens: Citizens, who: str, answer: Answer) -> None:
-    """Statistics keep only words the knowledge index knows: never names, numbers or the message."""
+def _record_answer(service: Service, citizens: Citizens, who: str, answer: Answer, chat_id: int | None) -> None:
+    """The query's statistics and, when a fact (the answer or the nearest) was sent to `chat_id`, its
+    delivery: one transaction. Statistics keep only words the knowledge index knows: never names,
+    numbers or the message."""
     vocabulary = service.store.vocabulary().doc_freq
     best = answer.matches[0].fact.id if answer.answered else None
-    citizens.log_query(who, answer.answered, best, [t for t in answer.terms if t in vocabulary], answer.kind)
+    shown = answer.matches[0].fact if answer.kind in ("fact", "nearest") and answer.matches else None
+    delivered = (chat_id, shown.id, shown.revision) if shown is not None and chat_id is not None else None
+    citizens.record_answer(who, answer.answered, best, [t for t in answer.terms if t in vocabulary], answer.kind,
+                           delivered)
 
 
 def _topics_markup(context: ContextTypes.DEFAULT_TYPE, lang: str) -> InlineKeyboardMarkup:
