@@ -97,3 +97,9 @@ class Citizens:
         counts = self.records.purge(self.retention)
         self.store.checkpoint()
         return counts
+
+    def record_answer(self, user_hash: str, answered: bool, fact_id: str | None, terms: list[str], kind: str,
+                      delivered: tuple[int, str, int] | None = None) -> None:
+        """`log_query` and, when a fact reached the chat, `record_delivery` (chat id, fact id, revision):
+        one transaction per question."""
+        self.records.record_answer(user_hash, answered, fact_id, terms, kind, delivered)

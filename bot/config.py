@@ -166,7 +166,7 @@ class Settings:
                     raise ConfigError(f"CEKFAKTA_OWNER_IDS: {item!r} is not a Telegram user id")
                 owners.add(int(item))
         try:
-            from bot.remote import parse_networks
+            from bot.networks import parse_networks
 
             parse_networks(env.get("CEKFAKTA_ALLOWED_NETWORKS", ""))
         except ValueError as e:

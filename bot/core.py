@@ -71,7 +71,6 @@ class Checker:
         self.store = store
         self.analyzer = analyzer
         self._profiles: OrderedDict[tuple[str, int, str], match.Profile] = OrderedDict()
-        self._spelling: tuple[Vocabulary, dict[str, list[str]]] | None = None  # words by first letter
         self._within = {key: place.within for key, place in analyzer.places.items()}
         self._weights: _PhraseWeights | None = None
         months = analyzer.lexicon.months
@@ -309,16 +308,11 @@ class Checker:
                                     limit=1))
 
     def _closest(self, token: str, vocabulary: Vocabulary) -> str | None:
-        if self._spelling is None or self._spelling[0] is not vocabulary:
-            groups: dict[str, list[str]] = {}
-            for word in vocabulary.doc_freq:
-                # Only real words and names are correction targets, never another typo in the index.
-                if word.isalpha() and len(word) >= MIN_CORRECTABLE - 1 and (
-                        self.analyzer.is_word(word) or self.analyzer.is_protected(word)):
-                    groups.setdefault(word[0], []).append(word)
-            self._spelling = (vocabulary, groups)
-        choices = self._spelling[1].get(token[0], [])
         limit = max_typo_distance(token)
+        # Only real words and names are correction targets, never another typo in the index; a word
+        # whose length differs by more than `limit` is more than `limit` edits away.
+        choices = [w for w in vocabulary.spellings(token[0], len(token) - limit, len(token) + limit)
+                   if len(w) >= MIN_CORRECTABLE - 1]
         found = process.extract(token, choices, scorer=OSA.distance, score_cutoff=limit, limit=5)
         if not found:
             return None
@@ -334,7 +328,11 @@ class Checker:
             self._profiles.move_to_end(key)
             return profile
         terms = hit.terms
-        as_terms = self._terms
+        forms = hit.forms  # stems and kinds, computed when the fact was indexed
+
+        def as_terms(tokens: tuple[str, ...]) -> tuple[Term, ...]:
+            return tuple(Term(t, *forms[t]) if t in forms else self._term(t) for t in tokens)
+
         keywords = tuple(as_terms(k) for k in terms.keywords)
         claim = as_terms(terms.claim)
         phrases = keywords + ((claim,) if claim else ())
@@ -346,9 +344,8 @@ class Checker:
             self._profiles.popitem(last=False)
         return profile
 
-    def _terms(self, tokens: tuple[str, ...]) -> tuple[Term, ...]:
-        analyzer = self.analyzer
-        return tuple(Term(t, analyzer.stem(t), analyzer.kind(t)) for t in tokens)
+    def _term(self, token: str) -> Term:
+        return Term(token, self.analyzer.stem(token), self.analyzer.kind(token))
 
 
 JAKARTA_IN_MIN = 6  # "-in" verbs are read as "-kan"/"-i" verbs from this length ("bikinin")

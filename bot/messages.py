@@ -788,6 +788,8 @@ def split_html(text: str, limit: int = 4096) -> list[str]:
     tag or an entity. Tags open at a cut are closed at the end of one part and reopened at the
     start of the next, so every part is valid HTML on its own.
     """
+    if len(text) <= limit and text.strip():  # the usual reply: one message, nothing to cut
+        return [text.strip("\n")]
     tokens = _HTML_TOKEN.findall(text)
     parts: list[str] = []
     while tokens:

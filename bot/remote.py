@@ -22,14 +22,13 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 
 from bot.errors import UserError
+from bot.networks import Network, parse_networks  # noqa: F401  (parse_networks: re-exported for the edge)
 
 TIMEOUT_SECONDS = 5.0
 MAX_BYTES = 512 * 1024  # enough for any page's <title>; more is not read
 MAX_REDIRECTS = 5
 USER_AGENT = "cekfakta-linkcheck/0.1 (+fact-check source verification)"
 TITLE_CHARS = 200
-
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass(frozen=True)
@@ -42,11 +41,6 @@ class LinkCheck:
     final_url: str = ""
     title: str = ""
     problem: str = ""  # why it is not live ("404", "timeout", ...), or a note ("truncated")
-
-
-def parse_networks(text: str) -> tuple[Network, ...]:
-    """Allowed networks from a comma-separated list of CIDRs ("127.0.0.0/8, ::1/128")."""
-    return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip())
 
 
 def is_public(address: str, allowed: Iterable[Network] = ()) -> bool:

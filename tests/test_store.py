@@ -19,7 +19,8 @@ def fact(fact_id="uji-fakta", statement="Nelayan Alor menerima bantuan perahu mo
 def test_migrations_create_the_expected_schema(store):
     assert [m.name for m in MIGRATIONS.applied(store.db)] == ["m001_facts", "m002_citizens", "m003_moderation",
                                                           "m004_fact_analysis", "m005_words", "m006_newsroom",
-                                                          "m007_query_kind", "m008_private_chats"]
+                                                          "m007_query_kind", "m008_private_chats",
+                                                          "m009_vocabulary"]
     columns = store.db["facts"].columns_dict
     assert columns["num"] is int and columns["id"] is str and columns["revision"] is int
     assert {"search_text", "search_keywords", "search_stems"} <= set(columns)

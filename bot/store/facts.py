@@ -25,11 +25,12 @@ from bot.store.base import ThreadDatabase, utcnow, write
 from bot.store.newsroom import NewsroomRecords
 from bot.store.people import PeopleRecords, Sealer
 from bot.store.schema import MIGRATIONS
+from bot.store.vocabulary import Vocabulary, VocabularyRecords, generation, index_terms
 
 ORIGIN_FILE = "file"
 ORIGIN_BOT = "bot"
 BM25_WEIGHTS = (1.0, 2.0, 0.6)  # search_text, search_keywords, search_stems
-ANALYSIS_VERSION = "4"  # bump when the analyzer's output for facts changes: every fact is reindexed
+ANALYSIS_VERSION = "5"  # bump when the analyzer's output for facts changes: every fact is reindexed
 FACT_CACHE = 8192  # facts kept parsed in memory
 IMPORT_BATCH = 25  # facts per transaction in `import_facts`: the write lock is held briefly
 
@@ -104,19 +105,18 @@ class Hit:
     words: str  # canonical tokens of its texts and keywords, space-separated
     stems: str
     analysis: str | None = None  # FactTerms as stored (JSON), read only when needed
+    forms_json: str | None = None  # the stem and kind of each word of its key content (JSON), idem
 
     @property
     def terms(self) -> FactTerms:
         """The fact's analysed terms."""
         return load_fact_terms(self.analysis)
 
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """Index terms and how many facts contain each, for weighting and typo correction."""
-
-    doc_freq: dict[str, int]
-    documents: int
+    @property
+    def forms(self) -> dict[str, tuple[str, str]]:
+        """token -> (stem, kind) for the words of its keywords, claim, first sentence and places, as the
+        analyzer gave them when the fact was indexed (so that no candidate is stemmed per query)."""
+        return {token: (stem, kind) for token, (stem, kind) in json.loads(self.forms_json or "{}").items()}
 
 
 class Store:
@@ -130,8 +130,7 @@ class Store:
         self.newsroom = NewsroomRecords(db)
         self._facts: dict[tuple[str, int, str], Fact] = {}  # parsed facts by id and revision
         self._vocabulary: Vocabulary | None = None
-        self._vocabulary_stamp: tuple[int, int] | None = None
-        self._writes = 0
+        self._terms = VocabularyRecords(db, lambda t: t.isalpha() and (analyzer.is_word(t) or analyzer.is_protected(t)))
         analyzer.learn(self.words())
         if self.get_meta("lexicon") != self._index_version:
             self.reindex()
@@ -240,7 +239,7 @@ class Store:
 
     def _hit(self, row: dict[str, Any], relevance: float) -> Hit:
         return Hit(self._fact(row), relevance, f"{row['search_text']} {row['search_keywords']}", row["search_stems"],
-                   row["analysis"])
+                   row["analysis"], row["forms"])
 
     def citing(self, url_keys: list[str] | tuple[str, ...], limit: int) -> list[Hit]:
         """Active facts with a source at one of these links (keys from `links.url_key`)."""
@@ -252,13 +251,11 @@ class Store:
         return [self._hit(r, 0.0) for r in self.db.query(sql, [*url_keys, limit])]
 
     def vocabulary(self) -> Vocabulary:
-        """Index terms with document frequencies; reloaded only after the knowledge changes."""
-        stamp = (self._writes, self.db.execute("PRAGMA data_version").fetchone()[0])
-        if self._vocabulary is None or stamp != self._vocabulary_stamp:
-            doc_freq = {r[0]: r[1] for r in self.db.execute("SELECT term, doc FROM facts_vocab")}
-            documents = self.db.execute("SELECT count(*) FROM facts WHERE status = 'active'").fetchone()[0]
-            self._vocabulary = Vocabulary(doc_freq, documents)
-            self._vocabulary_stamp = stamp
+        """Index terms with document frequencies, read as needed; a new one when the knowledge changed
+        (here or in another process)."""
+        current = generation(self.db)
+        if self._vocabulary is None or self._vocabulary.generation != current:
+            self._vocabulary = Vocabulary(self.db, current)
         return self._vocabulary
 
     def versions(self, fact_id: str) -> list[dict[str, Any]]:
@@ -291,14 +288,32 @@ class Store:
 
     def _search_columns(self, fact: Fact) -> dict[str, str | None]:
         if fact.status != "active":  # only servable facts are in the index (and its vocabulary)
-            return {"search_text": "", "search_keywords": "", "search_stems": "", "analysis": None}
-        text, text_stems = self.analyzer.index_text(
+            return {"search_text": "", "search_keywords": "", "search_stems": "", "analysis": None, "forms": None}
+        analyzer = self.analyzer
+        text, text_stems = analyzer.index_text(
             fact.statement, fact.statement_en, fact.claim, fact.claim_en, fact.note, fact.note_en)
-        keywords, keyword_stems = self.analyzer.index_text(*fact.keywords)
-        terms = self.analyzer.fact_terms(fact.statement, fact.claim, fact.keywords,
-                                         tuple(s.url for s in fact.sources if s.url))
+        keywords, keyword_stems = analyzer.index_text(*fact.keywords)
+        terms = analyzer.fact_terms(fact.statement, fact.claim, fact.keywords,
+                                    tuple(s.url for s in fact.sources if s.url))
+        words = sorted({t for anchor in terms.anchors for t in anchor})
+        forms = {t: [analyzer.stem(t), analyzer.kind(t)] for t in words}
         return {"search_text": text, "search_keywords": keywords,
-                "search_stems": f"{text_stems} {keyword_stems}".strip(), "analysis": dump_fact_terms(terms)}
+                "search_stems": f"{text_stems} {keyword_stems}".strip(), "analysis": dump_fact_terms(terms),
+                "forms": json.dumps(forms, ensure_ascii=False, separators=(",", ":"))}
+
+    def _count_terms(self, before: dict[str, Any] | None, columns: dict[str, str | None], fact: Fact) -> None:
+        """Keep the vocabulary exact as a fact's search columns change from `before` (its row's search
+        columns and status as they were; None for a new fact) to `columns`."""
+        was_active = bool(before and before["status"] == "active")
+        self._terms.change(index_terms(before) if before and was_active else set(),
+                           index_terms(columns) if fact.status == "active" else set(), was_active,
+                           fact.status == "active")
+
+    def _search_row(self, fact_id: str) -> dict[str, Any] | None:
+        """A fact's status and search columns as stored."""
+        names = ("status", "search_text", "search_keywords", "search_stems")
+        row = self.db.execute(f"SELECT {', '.join(names)} FROM facts WHERE id = ?", [fact_id]).fetchone()
+        return dict(zip(names, row, strict=True)) if row else None
 
     def _index_urls(self, num: int, fact: Fact) -> None:
         """Keep the links a fact's sources give findable (active facts only)."""
@@ -323,18 +338,20 @@ class Store:
             revision = (before.revision if before else 0) + 1
             saved = fact.with_changes(revision=revision)
             data = saved.to_dict()
-            row = {**fact_row(saved), "origin": origin, "updated_at": now, **self._search_columns(saved)}
+            indexed = self._search_row(fact.id)
+            columns = self._search_columns(saved)
+            row = {**fact_row(saved), "origin": origin, "updated_at": now, **columns}
             if before is None:
                 self.db.table("facts").insert({**row, "created_at": now})
             else:
                 self.db.table("facts").update(self._num(saved.id), row)
+            self._count_terms(indexed, columns, saved)
             self._index_urls(self._num(saved.id), saved)
             self.db.table("fact_versions").insert({
                 "fact_id": saved.id, "revision": revision, "action": action, "actor": actor, "at": now,
                 "data": json.dumps(data, ensure_ascii=False, sort_keys=True),
             })
             self._audit(actor, action, saved.id, before.to_dict() if before else None, data, reason, now)
-        self._writes += 1
         return saved
 
     def version(self, fact_id: str, revision: int) -> Fact | None:
@@ -399,14 +416,18 @@ class Store:
         return report
 
     def reindex(self) -> None:
-        """Recompute every fact's search columns (after the lexicon changed); triggers update FTS5."""
+        """Recompute every fact's search columns (after the lexicon changed); triggers update FTS5.
+        The vocabulary is counted afresh."""
         with write(self.db):
+            indexed = []
             for fact in self.facts(status=None):
                 num = self._num(fact.id)
-                self.db.table("facts").update(num, self._search_columns(fact))
+                columns = self._search_columns(fact)
+                self.db.table("facts").update(num, columns)
                 self._index_urls(num, fact)
+                indexed.append(index_terms(columns) if fact.status == "active" else set())
+            self._terms.rebuild(indexed)
             self.set_meta("lexicon", self._index_version)
-        self._writes += 1
         self.optimize()
 
     def optimize(self) -> None:
@@ -440,9 +461,10 @@ class Store:
             for fact_id in touched:
                 fact = self.get(fact_id)
                 if fact is not None:
-                    self.db.table("facts").update(self._num(fact_id), self._search_columns(fact))
+                    indexed, columns = self._search_row(fact_id), self._search_columns(fact)
+                    self.db.table("facts").update(self._num(fact_id), columns)
+                    self._count_terms(indexed, columns, fact)
             self.set_meta("lexicon", self._index_version)
-        self._writes += 1
         return touched
 
     def checkpoint(self) -> None:

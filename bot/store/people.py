@@ -148,8 +148,23 @@ class PeopleRecords:
     def record_delivery(self, chat_id: int, user_hash: str, fact_id: str, revision: int) -> None:
         """Remember that a fact was sent to a chat (the retention job deletes it after its age)."""
         with write(self.db):
-            self.db.table("deliveries").insert({"at": utcnow(), "chat": self.sealer.seal(chat_id),
-                                                "user_hash": user_hash, "fact_id": fact_id, "revision": revision})
+            self._insert_delivery(utcnow(), chat_id, user_hash, fact_id, revision)
+
+    def record_answer(self, user_hash: str, answered: bool, fact_id: str | None, terms: list[str], kind: str,
+                      delivered: tuple[int, str, int] | None = None) -> None:
+        """What one question cost in writes, in one transaction: its line of statistics (`log_query`) and,
+        when a fact reached the chat, its delivery (chat id, fact id, revision)."""
+        now = utcnow()
+        with write(self.db):
+            self.db.execute("INSERT INTO query_log (at, user_hash, answered, fact_id, terms, kind) "
+                            "VALUES (?, ?, ?, ?, ?, ?)", [now, user_hash, int(answered), fact_id,
+                                                          json.dumps(terms[:10]), kind])
+            if delivered is not None:
+                self._insert_delivery(now, delivered[0], user_hash, delivered[1], delivered[2])
+
+    def _insert_delivery(self, at: str, chat_id: int, user_hash: str, fact_id: str, revision: int) -> None:
+        self.db.execute("INSERT INTO deliveries (at, chat, user_hash, fact_id, revision) VALUES (?, ?, ?, ?, ?)",
+                        [at, self.sealer.seal(chat_id), user_hash, fact_id, revision])
 
     def delivered_before(self, fact_id: str, revision: int,
                          days: float = DELIVERY_DAYS) -> list[tuple[int, str]]:

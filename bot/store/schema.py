@@ -147,3 +147,15 @@ def m008_private_chats(db: Database) -> None:
     db.table("questions").create_index(["user_hash"])
     db.table("query_log").create_index(["user_hash"])
     db.table("feedback").create_index(["at"])
+
+
+@migration
+def m009_vocabulary(db: Database) -> None:
+    """The index's vocabulary as a table the store keeps exact (`store.vocabulary`), with the words typos
+    may be corrected to indexed by first letter and length; and each fact's words with their stems and
+    kinds, computed when it is indexed. (Filled by the reindex that ANALYSIS_VERSION 5 starts.)"""
+    db.execute("CREATE TABLE vocabulary (term TEXT PRIMARY KEY, facts INTEGER NOT NULL, target INTEGER NOT NULL) "
+               "WITHOUT ROWID")
+    db.execute("CREATE INDEX vocabulary_spellings ON vocabulary (substr(term, 1, 1), length(term), term) "
+               "WHERE target")
+    db.table("facts").add_column("forms", str)  # JSON {token: [stem, kind]} of the words the matcher weighs

@@ -126,10 +126,13 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     answer, html_text, markup = await off_loop(
         context, _answer, service_of(context), citizens_of(context), who, update.effective_user is not None,
         question_text(message, context.bot.username))
-    await send_html(message, html_text, markup)
-    if answer.kind in ("fact", "nearest") and answer.matches:
-        best = answer.matches[0].fact
-        await _after_reply(context, citizens_of(context).record_delivery, message.chat_id, who, best.id, best.revision)
+    sent = False
+    try:
+        await send_html(message, html_text, markup)
+        sent = True
+    finally:  # the query is logged even when the reply failed; a delivery only when a fact reached the chat
+        await _after_reply(context, _record_answer, service_of(context), citizens_of(context), who, answer,
+                           message.chat_id if sent else None)
     logger.info("Query answered: %s%s", answer.kind, f" {answer.matches[0].fact.id}" if answer.answered else "")
 
 
@@ -140,7 +143,6 @@ def _answer(service: Service, citizens: Citizens, who: str, has_user: bool,
     answer = service.checker.check(text)
     # The citizen's chosen language; else English for a message in English.
     lang = messages.reply_language(answer, citizens.lang(who) if has_user else None, service.settings.lang)
-    _log_query(service, citizens, who, answer)
     html_text = messages.render_answer(answer, lang, messages.HTML, see_also=False)
     markup: InlineKeyboardMarkup | None = None
     if answer.answered:
@@ -287,11 +289,16 @@ def _reactivate(citizens: Citizens, who: str) -> None:
         citizens.set_active(who, True)
 
 
-def _log_query(service: Service, citizens: Citizens, who: str, answer: Answer) -> None:
-    """Statistics keep only words the knowledge index knows: never names, numbers or the message."""
+def _record_answer(service: Service, citizens: Citizens, who: str, answer: Answer, chat_id: int | None) -> None:
+    """The query's statistics and, when a fact (the answer or the nearest) was sent to `chat_id`, its
+    delivery: one transaction. Statistics keep only words the knowledge index knows: never names,
+    numbers or the message."""
     vocabulary = service.store.vocabulary().doc_freq
     best = answer.matches[0].fact.id if answer.answered else None
-    citizens.log_query(who, answer.answered, best, [t for t in answer.terms if t in vocabulary], answer.kind)
+    shown = answer.matches[0].fact if answer.kind in ("fact", "nearest") and answer.matches else None
+    delivered = (chat_id, shown.id, shown.revision) if shown is not None and chat_id is not None else None
+    citizens.record_answer(who, answer.answered, best, [t for t in answer.terms if t in vocabulary], answer.kind,
+                           delivered)
 
 
 def _topics_markup(context: ContextTypes.DEFAULT_TYPE, lang: str) -> InlineKeyboardMarkup:
