@@ -137,8 +137,8 @@ def cekfakta_application(base_url: str, token: str, db: Path, rate_limited: bool
     from bot.config import Settings
     from bot.service import open_service
 
-    if not rate_limited:
-        app_module.AIORateLimiter = lambda **kwargs: no_rate_limiter()  # type: ignore[assignment,misc]
+    if not rate_limited:  # the bot's one sending path (`bot.tg.delivery.Delivery`) holds PTB's rate limiter slot
+        app_module.Delivery = lambda *args, **kwargs: no_rate_limiter()  # type: ignore[assignment,misc]
     settings = Settings(token=token, db_path=db, bot_api_url=base_url, salt="benchmark-salt")
     application = app_module.build_application(open_service(settings), settings)
     if concurrent:
