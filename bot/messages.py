@@ -339,11 +339,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "<b>Statistik</b>\nPertanyaan: hari ini {today} • 7 hari {week} • 30 hari {month}\n"
               "Terjawab (30 hari): {answered}\nKata kunci teratas: {terms}\n"
               "Antrian terbuka: {open_questions} pertanyaan ({open_groups} kelompok)\n"
-              "Median waktu sampai dijawab: {median}\nMasukan membantu: {helpful} dari {feedback}",
+              "Median waktu sampai dijawab: {median}\nMasukan membantu: {helpful} dari {feedback}\n"
+              "Pemberitahuan WhatsApp tak terkirim (di luar 24 jam, 30 hari): {undeliverable}",
         "en": "<b>Statistics</b>\nQuestions: today {today} • 7 days {week} • 30 days {month}\n"
               "Answered (30 days): {answered}\nTop keywords: {terms}\n"
               "Open queue: {open_questions} questions ({open_groups} groups)\n"
-              "Median time to answer: {median}\nHelpful feedback: {helpful} of {feedback}",
+              "Median time to answer: {median}\nHelpful feedback: {helpful} of {feedback}\n"
+              "WhatsApp notices undeliverable (outside 24 hours, 30 days): {undeliverable}",
     },
     "mod.bad_user_id": {"id": "«{value}» bukan user id Telegram (angka positif).",
                         "en": "«{value}» is not a Telegram user id (a positive number)."},
