@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # `cekfakta ask` records nothing, so it starts without the ci
     from bot.service import Service
 
 TELEGRAM, WHATSAPP, CONSOLE = "tg", "wa", "console"
+MAX_NUMBER = 2**53  # numbers in buttons and commands: ASCII digits, 1 up to this (SQLite's integers are 64-bit)
 
 
 @dataclass(frozen=True)
@@ -99,3 +100,12 @@ class Hotline:
         delivered = (chat_id, reply.shown[0], reply.shown[1]) if reply.shown and chat_id is not None else None
         self.citizens.record_answer(reply.user_hash, answer.answered, best, list(reply.terms), answer.kind,
                                     delivered, channel)
+
+
+def parse_number(text: str) -> int | None:
+    """A number from a button or a command: ASCII digits only, 1 to 2^53; None for anything else
+    ("²", "-5", "0", "99999999999999999999", "1e3")."""
+    if not text or len(text) > 16 or not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_NUMBER else None

@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 
 from bot import messages
 from bot.citizens import Citizens
-from bot.hotline import TELEGRAM, Hotline, Reply
+from bot.hotline import TELEGRAM, Hotline, Reply, parse_number
 from bot.service import Service
 from bot.tg import keyboards
 from bot.tg.blocking import off_loop
@@ -24,7 +24,6 @@ logger = logging.getLogger(__name__)
 SERVICE = "service"
 CITIZENS = "citizens"
 HOTLINE = "hotline"
-MAX_NUMBER = 2**53  # numbers in buttons and commands: ASCII digits, 1 up to this (SQLite's integers are 64-bit)
 FORGET = "hd"  # hd:yes | hd:no    confirm /hapusdata
 
 
@@ -233,15 +232,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             await context.bot.send_message(update.effective_chat.id, messages.t("tg.error", lang))
         except TelegramError:
             logger.warning("Could not tell chat about the error either")
-
-
-def parse_number(text: str) -> int | None:
-    """A number from a button or a command: ASCII digits only, 1 to 2^53; None for anything else
-    ("²", "-5", "0", "99999999999999999999", "1e3")."""
-    if not text or len(text) > 16 or not (text.isascii() and text.isdigit()):
-        return None
-    value = int(text)
-    return value if 0 < value <= MAX_NUMBER else None
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
