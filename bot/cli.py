@@ -200,7 +200,14 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return backup_command(args, settings)
     if command == "health":
         return health(settings, args.bot_api)
+    if command == "run" and settings.whatsapp and not settings.token:  # WhatsApp alone
+        settings.check_whatsapp()
+        ensure_writable(settings.db_path)
+        from bot.wa.run import run_whatsapp  # pywa is only imported when it is used
+
+        return run_whatsapp(settings)
     if command == "run" and (settings.token or args.command == "run"):
+        settings.check_whatsapp()
         if getattr(args, "secret_token", None):
             raise ConfigError("--secret-token is refused: a command line is visible to every user in `ps`; "
                               "set CEKFAKTA_WEBHOOK_SECRET in the environment instead")

@@ -366,3 +366,51 @@ async def test_phone_numbers_are_stored_only_hashed_or_encrypted(whatsapp, tmp_p
     whatsapp.service.store.checkpoint()
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("wa.db*"))
     assert CITIZEN.encode() not in raw
+
+
+# -- running it ---------------------------------------------------------------------------------------
+
+def test_cekfakta_without_a_telegram_token_serves_whatsapp_until_sigterm(tmp_path, graph):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CEKFAKTA_", "TELEGRAM_"))}
+    env.update({"CEKFAKTA_DB": str(tmp_path / "run.db"), "CEKFAKTA_SALT": "test-salt",
+                "CEKFAKTA_WA_TOKEN": "EAAG-test-token", "CEKFAKTA_WA_PHONE_ID": graph.phone_id,
+                "CEKFAKTA_WA_VERIFY_TOKEN": VERIFY, "CEKFAKTA_WA_APP_SECRET": SECRET,
+                "CEKFAKTA_WA_API_URL": graph.base_url, "CEKFAKTA_WEBHOOK_PORT": str(port)})
+    process = subprocess.Popen([sys.executable, "-m", "bot"], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.2)
+        payload = json.dumps(fixture("text.json") | {}).replace("Does it come in another color?", "BSU hoaks")
+        signature = "sha256=" + hmac.new(SECRET.encode(), payload.encode(), hashlib.sha256).hexdigest()
+        response = httpx.post(f"http://127.0.0.1:{port}/whatsapp", content=payload, timeout=30,
+                              headers={"X-Hub-Signature-256": signature, "Content-Type": "application/json"})
+        assert response.status_code == 200
+        assert body(graph.messages[0]).startswith("*❌ HOAKS*")
+        assert httpx.post(f"http://127.0.0.1:{port}/whatsapp", content=payload).status_code == 403
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0, stderr
+    assert "16315551181" not in stderr  # the number is never logged above DEBUG
+
+
+def test_a_whatsapp_token_without_its_webhook_secrets_stops_with_a_configuration_error(run_cli):
+    result = run_cli("run", env={"CEKFAKTA_WA_TOKEN": "EAAG-test", "CEKFAKTA_WA_PHONE_ID": "106540352242922"})
+    assert result.returncode == 78
+    assert "CEKFAKTA_WA_VERIFY_TOKEN and CEKFAKTA_WA_APP_SECRET must be set" in result.stderr
