@@ -205,7 +205,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         ensure_writable(settings.db_path)
         from bot.wa.run import run_whatsapp  # pywa is only imported when it is used
 
-        return run_whatsapp(settings)
+        return run_whatsapp(settings, getattr(args, "listen", None), getattr(args, "port", None))
     if command == "run" and (settings.token or args.command == "run"):
         settings.check_whatsapp()
         if getattr(args, "secret_token", None):

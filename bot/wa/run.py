@@ -53,13 +53,14 @@ def retention_of(settings: Settings) -> Retention:
                      questions=settings.keep_questions_days, deliveries=settings.keep_deliveries_days)
 
 
-def run_whatsapp(settings: Settings) -> int:
-    """Serve the WhatsApp webhook (with /healthz and /metrics) until SIGINT or SIGTERM."""
-    asyncio.run(_serve(settings))
+def run_whatsapp(settings: Settings, listen: str | None = None, port: int | None = None) -> int:
+    """Serve the WhatsApp webhook (with /healthz and /metrics) on `listen`:`port` (default: the webhook
+    settings) until SIGINT or SIGTERM."""
+    asyncio.run(_serve(settings, listen or settings.webhook_listen, port or settings.webhook_port))
     return 0
 
 
-async def _serve(settings: Settings) -> None:
+async def _serve(settings: Settings, listen: str, port: int) -> None:
     service = open_service(settings)
     citizens = Citizens(service.store, settings.salt, settings.key_file, retention_of(settings))
     runtime = WhatsAppRuntime(service, settings, citizens)
@@ -68,7 +69,7 @@ async def _serve(settings: Settings) -> None:
     async def probe() -> Health:
         return await asyncio.to_thread(check_database, settings.db_path)
 
-    server = WebServer(web_app(probe, metrics, runtime.routes()), settings.webhook_listen, settings.webhook_port)
+    server = WebServer(web_app(probe, metrics, runtime.routes()), listen, port)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -77,7 +78,7 @@ async def _serve(settings: Settings) -> None:
     try:
         await runtime.start()
         await server.start()
-        logger.info("Serving WhatsApp on %s:%d", settings.webhook_listen, settings.webhook_port)
+        logger.info("Serving WhatsApp on %s:%d", listen, port)
         await stopping.wait()
     finally:
         purge.cancel()
