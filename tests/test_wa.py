@@ -248,6 +248,31 @@ async def test_an_answer_longer_than_4096_characters_is_split_between_paragraphs
     assert all(f"{n}. {paragraph.strip()}" in joined for n in range(12))  # nothing lost
 
 
+async def test_topics_language_and_deleting_ones_data_work_by_words(whatsapp):
+    [topics] = await whatsapp.say("topik")
+    topic_id, _ = options(topics)[0]
+    [facts] = await whatsapp.press(topic_id, kind="list_reply" if "sections" in topics["interactive"]["action"]
+                                   else "button_reply")
+    assert all(i.startswith("f:") for i, _ in options(facts)) and len(options(facts)) <= 10
+    [languages] = await whatsapp.say("bahasa")
+    assert [i for i, _ in options(languages)] == ["l:id", "l:en"]
+    [english] = await whatsapp.press("l:en")
+    assert body(english) == "Language set to English."
+    assert body((await whatsapp.say("BSU hoaks"))[0]).startswith("*❌ HOAX*")
+    [confirm] = await whatsapp.say("hapusdata")
+    assert [i for i, _ in options(confirm)] == ["hd:yes", "hd:no"]
+    [done] = await whatsapp.press("hd:yes")
+    assert body(done) == "✅ All your data has been deleted."
+    people = whatsapp.service.store.people
+    assert people.queries_since("2000-01-01") == 0 and people.lang(whatsapp.edge.citizens.hash_phone(CITIZEN)) is None
+
+
+async def test_a_stale_or_forged_choice_is_answered_politely(whatsapp):
+    for forged in ("f:99999999:1", "fb:abc:1:1", "q", "t:tidak-ada", "zzz", ""):
+        [reply] = await whatsapp.press(forged)
+        assert reply["type"] == "text"
+
+
 # -- the moderators' queue, notices and the 24-hour window ------------------------------------------
 
 async def test_consent_then_a_moderators_jawab_on_telegram_reaches_the_whatsapp_asker(telegram, graph):
