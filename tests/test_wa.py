@@ -439,3 +439,37 @@ def test_a_whatsapp_token_without_its_webhook_secrets_stops_with_a_configuration
     result = run_cli("run", env={"CEKFAKTA_WA_TOKEN": "EAAG-test", "CEKFAKTA_WA_PHONE_ID": "106540352242922"})
     assert result.returncode == 78
     assert "CEKFAKTA_WA_VERIFY_TOKEN and CEKFAKTA_WA_APP_SECRET must be set" in result.stderr
+
+
+def test_telegram_and_whatsapp_in_one_process_share_one_web_server(bot_api, graph, tmp_path):
+    import time
+
+    from fakes import Updates
+    from test_tg_run import _env, running, stop
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram-hook"
+    env = _env(bot_api, tmp_path, CEKFAKTA_WEBHOOK_SECRET="s3cret-token", CEKFAKTA_WA_TOKEN="EAAG-test-token",
+               CEKFAKTA_WA_PHONE_ID=graph.phone_id, CEKFAKTA_WA_VERIFY_TOKEN=VERIFY, CEKFAKTA_WA_APP_SECRET=SECRET,
+               CEKFAKTA_WA_API_URL=graph.base_url)
+    with running("run", "--webhook-url", url, "--listen", "127.0.0.1", "--port", str(port), env=env,
+                 cwd=tmp_path) as process:
+        bot_api.wait_for("setWebhook", 1, timeout=30)
+        payload = json.dumps(fixture("text.json")).replace("Does it come in another color?", "BSU hoaks")
+        signature = "sha256=" + hmac.new(SECRET.encode(), payload.encode(), hashlib.sha256).hexdigest()
+        for _ in range(100):
+            try:
+                response = httpx.post(f"http://127.0.0.1:{port}/whatsapp", content=payload, timeout=30,
+                                      headers={"X-Hub-Signature-256": signature, "Content-Type": "application/json"})
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert response.status_code == 200 and body(graph.messages[0]).startswith("*❌ HOAKS*")
+        telegram = httpx.post(url, content=json.dumps(Updates().message("BSU hoaks")), headers={
+            "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": "s3cret-token"})
+        assert telegram.status_code == 200
+        [reply] = bot_api.wait_for("sendMessage", 1, timeout=30)
+        assert "HOAKS" in reply["text"]
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200
+        stderr = stop(process)
+    assert process.returncode == 0, stderr
