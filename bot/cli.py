@@ -272,9 +272,13 @@ def console(service: Service, lang: str, chosen_lang: str | None) -> int:
     from bot.citizens import Citizens
     from bot.hotline import CONSOLE, Hotline
 
-    citizens = Citizens(service.store, service.settings.salt, service.settings.key_file)
+    try:
+        citizens: Citizens | None = Citizens(service.store, service.settings.salt, service.settings.key_file)
+    except ConfigError as e:  # no key file can be made here: chat all the same, without statistics
+        logging.getLogger(__name__).warning("Console questions are not counted: %s", e)
+        citizens = None
     hotline = Hotline(service, citizens)
-    who = citizens.hash(CONSOLE)
+    who = citizens.hash(CONSOLE) if citizens is not None else ""
     print(messages.t("console.welcome", lang, facts=len(service.store.facts())))
     while True:
         try:
