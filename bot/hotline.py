@@ -50,6 +50,16 @@ class Reply:
         return messages.render_answer(self.answer, self.lang, fmt, see_also=False)
 
 
+@dataclass(frozen=True)
+class Picked:
+    """A fact a citizen chose: None when the choice is stale (unknown or unpublished fact)."""
+
+    fact: Fact | None
+    number: int
+    retracted: bool = False
+    updated: bool = False  # changed since the choice was offered
+
+
 class Hotline:
     """Citizens' use cases over the core: ask, and record what an edge sent."""
 
@@ -89,6 +99,35 @@ class Hotline:
             shown=(shown_fact.id, shown_fact.revision) if shown_fact is not None else None,
             terms=tuple(t for t in answer.terms if t in vocabulary),
         )
+
+    def pick(self, data: str) -> Picked:
+        """The fact a "Lihat juga" or topic choice names (`<number>:<revision>`, as in its button), and
+        whether it was retracted or changed since the choice was offered."""
+        raw_num, _, revision = data.partition(":")
+        num = parse_number(raw_num)
+        fact = self.service.store.get_by_number(num) if num is not None else None
+        if fact is None or num is None or fact.status == "proposed":
+            return Picked(None, 0)
+        return Picked(fact, num, retracted=fact.status == "retracted", updated=revision != str(fact.revision))
+
+    def feedback(self, user_hash: str, data: str) -> bool:
+        """A citizen's 👍/👎 (`<number>:<revision>:<1|0>`, as in its button); False for a stale or forged one.
+        One vote per answer: a second replaces the first."""
+        parts = data.split(":")
+        num, revision = (parse_number(parts[0]), parse_number(parts[1])) if len(parts) == 3 else (None, None)
+        fact = self.service.store.get_by_number(num) if num is not None else None
+        if fact is None or revision is None or parts[2] not in ("0", "1") or self.citizens is None:
+            return False
+        self.citizens.record_feedback(user_hash, fact.id, revision, parts[2] == "1")
+        return True
+
+    def forward(self, user_hash: str, chat_id: int, text: str, channel: str = TELEGRAM) -> bool:
+        """Queue a question the citizen agreed to forward, for the moderators' /antrian; the answer goes
+        back to `chat_id` on `channel`. False when it was already queued (a second tap)."""
+        if self.citizens is None:
+            return False
+        normalized = self.service.analyzer.normalizer.normalize(text)
+        return self.citizens.queue_question(user_hash, chat_id, text, normalized, channel)[1]
 
     def record(self, reply: Reply, chat_id: int | None, channel: str = TELEGRAM) -> None:
         """After sending: the query's statistics and, when the reply reached `chat_id` (None: it did not)

@@ -68,3 +68,23 @@ def test_the_reply_renders_the_same_answer_for_every_format(hotline):
     html_text, plain = reply.text(messages.HTML), reply.text(messages.TEXT)
     assert "<b>" in html_text and "<b>" not in plain
     assert reply.best.fact.text("statement", "id")[:40] in plain
+
+
+def test_a_forwarded_question_is_queued_once_and_answered_on_its_channel(hotline, service):
+    assert hotline.forward("h1", 6281234567890, "kapan cair bantuan nelayan semau?", WHATSAPP)
+    assert not hotline.forward("h1", 6281234567890, "kapan cair bantuan nelayan semau?", WHATSAPP)
+    [question] = service.store.people.open_questions()
+    [asker] = service.store.people.close_questions((question.id,), "answered", "mod", "padat-karya-ntt")
+    assert asker == (6281234567890, "h1", WHATSAPP)
+
+
+def test_a_stale_or_forged_choice_names_no_fact_and_stores_no_vote(hotline, service):
+    reply = hotline.ask("BSU hoaks", "h1")
+    best = reply.best
+    assert hotline.pick(f"{best.number}:{best.fact.revision}").fact == best.fact
+    assert hotline.pick(f"{best.number}:0").updated
+    for forged in ("", "x:1", "99999999:1", "-1:1", "²:1"):
+        assert hotline.pick(forged).fact is None
+    assert not hotline.feedback("h1", f"{best.number}:{best.fact.revision}:2")
+    assert hotline.feedback("h1", f"{best.number}:{best.fact.revision}:1")
+    assert service.store.people.feedback_since("2000-01-01") == (1, 1)

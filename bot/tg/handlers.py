@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 
 from bot import messages
 from bot.citizens import Citizens
-from bot.hotline import TELEGRAM, Hotline, Reply, parse_number
+from bot.hotline import TELEGRAM, Hotline, Reply, parse_number  # noqa: F401 (numbers in commands, too)
 from bot.service import Service
 from bot.tg import keyboards
 from bot.tg.blocking import off_loop
@@ -301,21 +301,18 @@ async def _show_topic(query, context: ContextTypes.DEFAULT_TYPE, key: str, lang:
 
 
 async def _show_fact(update: Update, context: ContextTypes.DEFAULT_TYPE, rest: str, lang: str) -> None:
-    service = service_of(context)
-    raw_num, _, revision = rest.partition(":")
-    num = parse_number(raw_num)
-    fact = service.store.get_by_number(num) if num is not None else None
+    picked = hotline_of(context).pick(rest)
+    fact, num = picked.fact, picked.number
     message = update.effective_message
-    if fact is None or fact.status == "proposed":
+    if fact is None:
         await send_html(message, messages.t("tg.stale_button", lang))
         return
-    if fact.status == "retracted":
+    if picked.retracted:
         await send_html(message, messages.t("tg.retracted", lang))
         return
     html_text = messages.render_fact(fact, lang, messages.HTML)
-    if revision != str(fact.revision):
+    if picked.updated:
         html_text = messages.t("tg.updated", lang) + "\n\n" + html_text
-    assert num is not None
     await send_html(message, html_text, keyboards.answer_markup([], (num, fact), lang))
     await _after_reply(context, citizens_of(context).record_delivery, message.chat_id, user_hash(update, context),
                        fact.id, fact.revision)
@@ -323,14 +320,9 @@ async def _show_fact(update: Update, context: ContextTypes.DEFAULT_TYPE, rest: s
 
 async def _feedback(update: Update, context: ContextTypes.DEFAULT_TYPE, rest: str, lang: str) -> None:
     query = update.callback_query
-    parts = rest.split(":")
-    num, revision = (parse_number(parts[0]), parse_number(parts[1])) if len(parts) == 3 else (None, None)
-    fact = service_of(context).store.get_by_number(num) if num is not None else None
-    if fact is None or revision is None or parts[2] not in ("0", "1"):
+    if not await off_loop(context, hotline_of(context).feedback, user_hash(update, context), rest):
         await query.answer(messages.t("tg.stale_button", lang), show_alert=True)
         return
-    await off_loop(context, citizens_of(context).record_feedback, user_hash(update, context), fact.id, revision,
-                   parts[2] == "1")
     await query.answer(messages.t("tg.feedback_thanks", lang))
     if isinstance(query.message, Message):
         with contextlib.suppress(BadRequest):  # a message too old to edit: the feedback is stored all the same
@@ -348,10 +340,9 @@ async def _consent(update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str
     if original is None or (original.from_user and original.from_user.id != query.from_user.id):
         await query.answer(messages.t("tg.consent_not_yours", lang), show_alert=True)
         return
-    service = service_of(context)
     question = question_text(original, context.bot.username)
-    _, new = await off_loop(context, citizens_of(context).queue_question, user_hash(update, context),
-                            query.message.chat_id, question, service.analyzer.normalizer.normalize(question))
+    new = await off_loop(context, hotline_of(context).forward, user_hash(update, context), query.message.chat_id,
+                         question, TELEGRAM)
     if not new:  # a second tap on the same button
         await query.answer(messages.t("tg.already_queued", lang))
         return

@@ -31,7 +31,7 @@ from pywa_async.types import Button, Section, SectionList, SectionRow
 from bot import messages
 from bot.citizens import Citizens
 from bot.config import Settings
-from bot.hotline import WHATSAPP, Choice, Hotline, parse_number
+from bot.hotline import WHATSAPP, Choice, Hotline
 from bot.service import Service
 from bot.wa import render
 from bot.wa.render import Choices, Outgoing
@@ -182,28 +182,22 @@ class WhatsAppEdge:
             await self.send(address, Outgoing((messages.t("tg.stale_button", lang),)))
 
     async def _show_fact(self, address: str, who: str, chat: int | None, rest: str, lang: str) -> None:
-        raw_num, _, revision = rest.partition(":")
-        num = parse_number(raw_num)
-        fact = await self.off_loop(self.service.store.get_by_number, num) if num is not None else None
-        if fact is None or fact.status == "proposed":
+        picked = await self.off_loop(self.hotline.pick, rest)
+        fact = picked.fact
+        if fact is None:
             await self.send(address, Outgoing((messages.t("tg.stale_button", lang),)))
             return
-        if fact.status == "retracted":
+        if picked.retracted:
             await self.send(address, Outgoing((messages.t("tg.retracted", lang),)))
             return
-        assert num is not None
-        if await self.send(address, render.render_fact(fact, num, lang, updated=revision != str(fact.revision))) \
+        if await self.send(address, render.render_fact(fact, picked.number, lang, updated=picked.updated)) \
                 and chat is not None:
             await self.off_loop(self.citizens.record_delivery, chat, who, fact.id, fact.revision, WHATSAPP)
 
     async def _feedback(self, address: str, who: str, rest: str, lang: str) -> None:
-        parts = rest.split(":")
-        num, revision = (parse_number(parts[0]), parse_number(parts[1])) if len(parts) == 3 else (None, None)
-        fact = await self.off_loop(self.service.store.get_by_number, num) if num is not None else None
-        if fact is None or revision is None or parts[2] not in ("0", "1"):
+        if not await self.off_loop(self.hotline.feedback, who, rest):
             await self.send(address, Outgoing((messages.t("tg.stale_button", lang),)))
             return
-        await self.off_loop(self.citizens.record_feedback, who, fact.id, revision, parts[2] == "1")
         await self.send(address, Outgoing((messages.t("tg.feedback_thanks", lang),)))
 
     def _remember(self, who: str, text: str) -> None:
@@ -219,9 +213,7 @@ class WhatsAppEdge:
         if pending is None or chat is None:
             await self.send(address, Outgoing((messages.t("tg.consent_expired", lang),)))
             return
-        text = pending[1]
-        normalized = self.service.analyzer.normalizer.normalize(text)
-        _, new = await self.off_loop(self.citizens.queue_question, who, chat, text, normalized, WHATSAPP)
+        new = await self.off_loop(self.hotline.forward, who, chat, pending[1], WHATSAPP)
         await self.send(address, Outgoing((messages.t("tg.queued" if new else "tg.already_queued", lang),)))
         if new:
             logger.info("A WhatsApp question was queued for moderators")
