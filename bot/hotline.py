@@ -61,7 +61,8 @@ class Picked:
 
 
 class Hotline:
-    """Citizens' use cases over the core: ask, and record what an edge sent."""
+    """Citizens' use cases over the core: ask, record what an edge sent, pick a fact, give feedback,
+    forward a question to the moderators."""
 
     def __init__(self, service: Service, citizens: Citizens | None = None):
         self.service = service
