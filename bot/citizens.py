@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.config import default_key_file
 from bot.privacy import load_secrets
 from bot.store import Store
-from bot.store.people import DELIVERY_DAYS, Question, Retention
+from bot.store.people import DELIVERY_DAYS, TELEGRAM, Question, Retention
 
 __all__ = ["DELIVERY_DAYS", "Citizens", "Question", "Retention"]
 
@@ -38,9 +38,17 @@ class Citizens:
             store.checkpoint()
             logger.warning("Chat ids stored in the clear by an older version are now encrypted")
 
-    def hash(self, user_id: int) -> str:
+    def hash(self, user_id: int | str) -> str:
         """A user's id as stored: a salted HMAC, not reversible without the salt."""
         return self._secrets.hash(user_id)
+
+    def hash_phone(self, phone: str) -> str:
+        """A WhatsApp number as stored: a salted HMAC of its own kind, never equal to a Telegram id's hash."""
+        return self._secrets.hash(f"wa:{phone}")
+
+    def hash_message_id(self, message_id: str) -> str:
+        """A channel's message id as stored to recognise repeated deliveries."""
+        return self._secrets.hash(f"msg:{message_id}")
 
     def log_id(self, user_id: int) -> str:
         """A user's pseudonym in log lines: it matches no stored hash, so /hapusdata leaves nothing to
@@ -63,10 +71,11 @@ class Citizens:
         """False once the user blocked the bot."""
         return self.records.is_active(user_hash)
 
-    def queue_question(self, user_hash: str, chat_id: int, text: str, normalized: str) -> tuple[int, bool]:
+    def queue_question(self, user_hash: str, chat_id: int, text: str, normalized: str,
+                       channel: str = TELEGRAM) -> tuple[int, bool]:
         """Store a question the citizen agreed to forward; returns its id and whether it is new
         (pressing the button twice queues it once)."""
-        return self.records.queue_question(user_hash, chat_id, text, normalized)
+        return self.records.queue_question(user_hash, chat_id, text, normalized, channel)
 
     def open_questions(self) -> list[Question]:
         """Questions waiting for moderators, oldest first."""
@@ -81,9 +90,10 @@ class Citizens:
         """One line of statistics about a query ("fact", "nearest", "not_found"…): index words only."""
         self.records.log_query(user_hash, answered, fact_id, terms, kind)
 
-    def record_delivery(self, chat_id: int, user_hash: str, fact_id: str, revision: int) -> None:
+    def record_delivery(self, chat_id: int, user_hash: str, fact_id: str, revision: int,
+                        channel: str = TELEGRAM) -> None:
         """Remember that a fact was sent to a chat (for the retention age, so a correction can follow)."""
-        self.records.record_delivery(chat_id, user_hash, fact_id, revision)
+        self.records.record_delivery(chat_id, user_hash, fact_id, revision, channel)
 
     def forget(self, user_hash: str) -> int:
         """/hapusdata: delete everything stored about one citizen; the write-ahead log is emptied too,
@@ -99,7 +109,7 @@ class Citizens:
         return counts
 
     def record_answer(self, user_hash: str, answered: bool, fact_id: str | None, terms: list[str], kind: str,
-                      delivered: tuple[int, str, int] | None = None) -> None:
+                      delivered: tuple[int, str, int] | None = None, channel: str = TELEGRAM) -> None:
         """`log_query` and, when a fact reached the chat, `record_delivery` (chat id, fact id, revision):
         one transaction per question."""
-        self.records.record_answer(user_hash, answered, fact_id, terms, kind, delivered)
+        self.records.record_answer(user_hash, answered, fact_id, terms, kind, delivered, channel)

@@ -200,7 +200,14 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return backup_command(args, settings)
     if command == "health":
         return health(settings, args.bot_api)
+    if command == "run" and settings.whatsapp and not settings.token:  # WhatsApp alone
+        settings.check_whatsapp()
+        ensure_writable(settings.db_path)
+        from bot.wa.run import run_whatsapp  # pywa is only imported when it is used
+
+        return run_whatsapp(settings, getattr(args, "listen", None), getattr(args, "port", None))
     if command == "run" and (settings.token or args.command == "run"):
+        settings.check_whatsapp()
         if getattr(args, "secret_token", None):
             raise ConfigError("--secret-token is refused: a command line is visible to every user in `ps`; "
                               "set CEKFAKTA_WEBHOOK_SECRET in the environment instead")
@@ -220,9 +227,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return messages.reply_language(answer, chosen_lang, settings.lang)
 
     if command in ("run", "console"):
-        return console(service, lang, reply_lang)
+        return console(service, lang, chosen_lang)
     if command == "ask":
-        return ask(service, args, reply_lang)
+        return ask(service, args, chosen_lang)
     if command == "kb":
         return kb(service, args)
     if command == "eval":
@@ -259,8 +266,19 @@ def health(settings: Settings, bot_api: bool) -> int:
     return 0
 
 
-def console(service: Service, lang: str, reply_lang: ReplyLanguage) -> int:
-    """An interactive chat in the terminal, on the same core as the Telegram bot."""
+def console(service: Service, lang: str, chosen_lang: str | None) -> int:
+    """An interactive chat in the terminal, through the same hotline service as Telegram and WhatsApp:
+    its questions count in the statistics like any channel's."""
+    from bot.citizens import Citizens
+    from bot.hotline import CONSOLE, Hotline
+
+    try:
+        citizens: Citizens | None = Citizens(service.store, service.settings.salt, service.settings.key_file)
+    except ConfigError as e:  # no key file can be made here: chat all the same, without statistics
+        logging.getLogger(__name__).warning("Console questions are not counted: %s", e)
+        citizens = None
+    hotline = Hotline(service, citizens)
+    who = citizens.hash(CONSOLE) if citizens is not None else ""
     print(messages.t("console.welcome", lang, facts=len(service.store.facts())))
     while True:
         try:
@@ -270,26 +288,31 @@ def console(service: Service, lang: str, reply_lang: ReplyLanguage) -> int:
             return 0
         if not line.strip():
             return 0
-        answer = service.checker.check(line)
-        print(messages.render_answer(answer, reply_lang(answer), messages.TEXT))
+        reply = hotline.ask(line, who, chosen_lang)
+        print(messages.render_answer(reply.answer, reply.lang, messages.TEXT))
         print()
+        hotline.record(reply, None, CONSOLE)  # no chat to write back to: no delivery, no correction
 
 
-def ask(service: Service, args: argparse.Namespace, reply_lang: ReplyLanguage) -> int:
-    """`cekfakta ask`: one query (plain or --json), or many with --jsonl."""
+def ask(service: Service, args: argparse.Namespace, chosen_lang: str | None) -> int:
+    """`cekfakta ask`: one query (plain or --json), or many with --jsonl. The reply is the hotline's, as
+    every channel composes it; nothing is recorded (a tool for editors and scripts, not a citizen)."""
+    from bot.hotline import Hotline
+
+    hotline = Hotline(service)
     if args.jsonl:
         out = sys.stdout
         for line in sys.stdin:
-            answer = service.checker.check(line.rstrip("\n"))
-            out.write(json.dumps(messages.answer_json(answer, reply_lang(answer)), ensure_ascii=False) + "\n")
+            reply = hotline.ask(line.rstrip("\n"), fixed_lang=chosen_lang)
+            out.write(json.dumps(messages.answer_json(reply.answer, reply.lang), ensure_ascii=False) + "\n")
         out.flush()
         return 0
     query = args.query if args.query is not None else sys.stdin.read()
-    answer = service.checker.check(query)
+    reply = hotline.ask(query, fixed_lang=chosen_lang)
     if args.json:
-        print(json.dumps(messages.answer_json(answer, reply_lang(answer)), ensure_ascii=False, indent=2))
+        print(json.dumps(messages.answer_json(reply.answer, reply.lang), ensure_ascii=False, indent=2))
     else:
-        print(messages.render_answer(answer, reply_lang(answer), messages.TEXT))
+        print(messages.render_answer(reply.answer, reply.lang, messages.TEXT))
     sys.stdout.flush()  # a closed pipe is reported here, inside main's handler
     return 0
 

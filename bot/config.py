@@ -26,6 +26,7 @@ from platformdirs import user_config_dir, user_data_dir
 from bot.errors import ConfigError
 
 DEFAULT_BOT_API_URL = "https://api.telegram.org/bot"
+DEFAULT_WA_API_URL = "https://graph.facebook.com/v22.0"  # the Graph API version this edge was tested with
 DEFAULT_TIMEZONE = "Asia/Makassar"  # WITA (UTC+8): Nusa Tenggara Timur's time zone
 ENV_FILE = ".env"
 PREFIX = "CEKFAKTA_"
@@ -93,6 +94,18 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("CEKFAKTA_KEEP_QUESTIONS_DAYS", "30", "days the text of an answered or dismissed question is kept"),
     Variable("CEKFAKTA_KEEP_DELIVERIES_DAYS", "30", "days the record of which chat got which fact is kept "
              "(for corrections)"),
+    Variable("CEKFAKTA_WA_TOKEN", "(none: no WhatsApp)", "WhatsApp Cloud API access token (a system user's "
+             "permanent token); with `CEKFAKTA_WA_PHONE_ID` it turns the WhatsApp edge on"),
+    Variable("CEKFAKTA_WA_PHONE_ID", "(none)", "the WhatsApp business phone number id (not the number itself)"),
+    Variable("CEKFAKTA_WA_VERIFY_TOKEN", "(none)", "a string you choose and also enter in Meta's webhook settings; "
+             "answered in the GET verification handshake"),
+    Variable("CEKFAKTA_WA_APP_SECRET", "(none)", "the Meta app's secret: every webhook POST must carry its "
+             "`X-Hub-Signature-256`, else 403"),
+    Variable("CEKFAKTA_WA_NOTICE_TEMPLATE", "(none)", "approved template (`name` or `name:language`, e.g. "
+             "`cekfakta_update:id`) for notices to someone who last wrote over 24 hours ago; without it such "
+             "notices are recorded undeliverable"),
+    Variable("CEKFAKTA_WA_PATH", "/whatsapp", "path of the WhatsApp webhook on the web server"),
+    Variable("CEKFAKTA_WA_API_URL", DEFAULT_WA_API_URL, "Graph API base URL (tests point it at a local fake)"),
     Variable("CEKFAKTA_ENV_FILE", ".env", "file of `NAME=value` lines read before the environment "
              "(the environment wins); a missing default file is ignored"),
 )
@@ -145,6 +158,29 @@ class Settings:
     keep_feedback_days: float = 180.0  # 👍/👎
     keep_questions_days: float = 30.0  # texts of answered or dismissed questions
     keep_deliveries_days: float = 30.0  # which chat got which fact (for corrections)
+    # -- WhatsApp (issue 11); see `whatsapp_settings` ----------------------------------------------
+    wa_token: str = ""
+    wa_phone_id: str = ""
+    wa_verify_token: str = ""
+    wa_app_secret: str = ""
+    wa_notice_template: str = ""  # "name" or "name:language"
+    wa_path: str = "/whatsapp"
+    wa_api_url: str = DEFAULT_WA_API_URL
+
+    @property
+    def whatsapp(self) -> bool:
+        """Whether the WhatsApp edge is configured (a token and a phone number id)."""
+        return bool(self.wa_token and self.wa_phone_id)
+
+    def check_whatsapp(self) -> None:
+        """Raise ConfigError when WhatsApp is half-configured: no webhook may run without its secrets."""
+        if not self.whatsapp:
+            return
+        missing = [name for name, value in (("CEKFAKTA_WA_VERIFY_TOKEN", self.wa_verify_token),
+                                            ("CEKFAKTA_WA_APP_SECRET", self.wa_app_secret)) if not value]
+        if missing:
+            raise ConfigError(f"{' and '.join(missing)} must be set for the WhatsApp webhook "
+                              "(CEKFAKTA_WA_TOKEN is set)")
 
     @property
     def tz(self) -> ZoneInfo:
@@ -206,6 +242,7 @@ class Settings:
             draft_timeout=60 * _number(env, "CEKFAKTA_DRAFT_TIMEOUT_MINUTES", 30, 1, 24 * 60),
             unknown=tuple(sorted(k for k in env if k.startswith(PREFIX) and k not in KNOWN)),
             **hardening_settings(env),
+            **whatsapp_settings(env),
         )
 
     def check_token(self) -> None:
@@ -303,4 +340,27 @@ def hardening_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "keep_feedback_days": _positive(env, "CEKFAKTA_KEEP_FEEDBACK_DAYS", 180),
         "keep_questions_days": _positive(env, "CEKFAKTA_KEEP_QUESTIONS_DAYS", 30),
         "keep_deliveries_days": _positive(env, "CEKFAKTA_KEEP_DELIVERIES_DAYS", 30),
+    }
+
+
+def whatsapp_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """The WhatsApp edge's settings (issue 11), read from `env`."""
+    phone_id = _text(env, "CEKFAKTA_WA_PHONE_ID")
+    if phone_id and not (phone_id.isascii() and phone_id.isdigit()):
+        raise ConfigError(f"CEKFAKTA_WA_PHONE_ID: {phone_id!r} is not a phone number id (digits)")
+    template = _text(env, "CEKFAKTA_WA_NOTICE_TEMPLATE")
+    if template and not re.fullmatch(r"[a-z0-9_]+(:[A-Za-z_]{2,8})?", template):
+        raise ConfigError(f"CEKFAKTA_WA_NOTICE_TEMPLATE: {template!r} is not a template name "
+                          "(lower-case letters, digits, _), optionally with :language")
+    path = _text(env, "CEKFAKTA_WA_PATH") or "/whatsapp"
+    if not re.fullmatch(r"/[A-Za-z0-9_\-/]*", path) or path.rstrip("/") in ("", "/healthz", "/metrics"):
+        raise ConfigError(f"CEKFAKTA_WA_PATH: {path!r} is not a free path such as /whatsapp")
+    return {
+        "wa_token": _text(env, "CEKFAKTA_WA_TOKEN"),
+        "wa_phone_id": phone_id,
+        "wa_verify_token": env.get("CEKFAKTA_WA_VERIFY_TOKEN", ""),
+        "wa_app_secret": env.get("CEKFAKTA_WA_APP_SECRET", ""),
+        "wa_notice_template": template,
+        "wa_path": path,
+        "wa_api_url": _url(env, "CEKFAKTA_WA_API_URL").rstrip("/") or DEFAULT_WA_API_URL,
     }

@@ -15,6 +15,7 @@ from bot.models import Answer, Fact, Gap, Match, Source
 LANGS = ("id", "en")
 HTML = "html"
 TEXT = "text"
+WHATSAPP = "whatsapp"  # WhatsApp's own markup: *bold*, _italic_
 
 TEXTS: dict[str, dict[str, str]] = {
     "verdict.BENAR": {"id": "✅ BENAR", "en": "✅ TRUE"},
@@ -182,6 +183,37 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "Maaf, terjadi kesalahan di pihak kami. Silakan coba lagi sebentar lagi.",
         "en": "Sorry, something went wrong on our side. Please try again in a moment.",
     },
+    # WhatsApp (the same hotline; buttons and lists have WhatsApp's own, shorter limits)
+    "wa.choices": {"id": "Lihat juga, atau beri nilai jawaban ini:", "en": "See also, or rate this answer:"},
+    "wa.rate": {"id": "Apakah jawaban ini membantu?", "en": "Was this answer helpful?"},
+    "wa.choices_button": {"id": "Pilih", "en": "Choose"},
+    "wa.see_also_section": {"id": "Lihat juga", "en": "See also"},
+    "wa.feedback_section": {"id": "Penilaian", "en": "Rating"},
+    "wa.helpful": {"id": "👍 Membantu", "en": "👍 Helpful"},
+    "wa.not_helpful": {"id": "👎 Tidak membantu", "en": "👎 Not helpful"},
+    "wa.consent_button": {"id": "📨 Teruskan", "en": "📨 Send it"},
+    "wa.no_thanks": {"id": "Tidak usah", "en": "No, thanks"},
+    "wa.not_forwarded": {"id": "Baik, pertanyaan ini tidak diteruskan.", "en": "Fine, the question was not sent."},
+    "wa.nontext": {
+        "id": "Maaf, saya hanya bisa membaca teks. Kirim kata kunci, teruskan pesan berisi teks, atau kirim "
+              "gambar dengan keterangan, misalnya «BSU hoaks».",
+        "en": "Sorry, I can only read text. Send keywords, forward a text message, or send a picture with a "
+              "caption, for example «BSU hoax».",
+    },
+    "wa.topics": {"id": "Pilih topik untuk melihat fakta terverifikasi:", "en": "Choose a topic to see verified facts:"},
+    "wa.topic_facts": {"id": "Fakta terverifikasi tentang {topic}:", "en": "Verified facts about {topic}:"},
+    "wa.topics_button": {"id": "Topik", "en": "Topics"},
+    "wa.facts_button": {"id": "Fakta", "en": "Facts"},
+    "wa.language_id": {"id": "Bahasa Indonesia", "en": "Bahasa Indonesia"},
+    "wa.language_en": {"id": "English", "en": "English"},
+    "wa.forget_yes": {"id": "🗑️ Ya, hapus", "en": "🗑️ Yes, delete"},
+    "wa.forget_no": {"id": "Batal", "en": "Cancel"},
+    "wa.commands": {
+        "id": "Kirim kata kunci untuk dicek. Perintah: *topik* (daftar topik), *bahasa* (ganti bahasa), "
+              "*hapusdata* (hapus data Anda).",
+        "en": "Send keywords to check. Commands: *topics* (list of topics), *language* (change language), "
+              "*deletedata* (delete your data).",
+    },
     # Moderators
     "mod.refused": {
         "id": "⛔ Perintah ini khusus moderator. Percobaan ini dicatat.",
@@ -339,11 +371,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "<b>Statistik</b>\nPertanyaan: hari ini {today} • 7 hari {week} • 30 hari {month}\n"
               "Terjawab (30 hari): {answered}\nKata kunci teratas: {terms}\n"
               "Antrian terbuka: {open_questions} pertanyaan ({open_groups} kelompok)\n"
-              "Median waktu sampai dijawab: {median}\nMasukan membantu: {helpful} dari {feedback}",
+              "Median waktu sampai dijawab: {median}\nMasukan membantu: {helpful} dari {feedback}\n"
+              "Pemberitahuan WhatsApp tak terkirim (di luar 24 jam, 30 hari): {undeliverable}",
         "en": "<b>Statistics</b>\nQuestions: today {today} • 7 days {week} • 30 days {month}\n"
               "Answered (30 days): {answered}\nTop keywords: {terms}\n"
               "Open queue: {open_questions} questions ({open_groups} groups)\n"
-              "Median time to answer: {median}\nHelpful feedback: {helpful} of {feedback}",
+              "Median time to answer: {median}\nHelpful feedback: {helpful} of {feedback}\n"
+              "WhatsApp notices undeliverable (outside 24 hours, 30 days): {undeliverable}",
     },
     "mod.bad_user_id": {"id": "«{value}» bukan user id Telegram (angka positif).",
                         "en": "«{value}» is not a Telegram user id (a positive number)."},
@@ -583,18 +617,24 @@ def format_date(value: str, lang: str = "id") -> str:
 
 
 class _Format:
-    """Plain-text or HTML building blocks; in HTML, all text is escaped here."""
+    """Plain-text, HTML (Telegram) or WhatsApp building blocks; in HTML, all text is escaped here. The
+    renderers share everything else, so the channels differ only where their markup does."""
 
     def __init__(self, kind: str):
         self.html = kind == HTML
+        self.whatsapp = kind == WHATSAPP
 
     def esc(self, text: str) -> str:
         return escape(text) if self.html else text
 
     def bold(self, text: str) -> str:
+        if self.whatsapp:
+            return _wa_mark("*", text)
         return f"<b>{self.esc(text)}</b>" if self.html else text
 
     def italic(self, text: str) -> str:
+        if self.whatsapp:
+            return _wa_mark("_", text)
         return f"<i>{self.esc(text)}</i>" if self.html else text
 
     def source(self, source: Source, lang: str) -> str:
@@ -607,6 +647,15 @@ class _Format:
         return f"• {self.esc(source.publisher)}, {self.esc(when)}{self.esc(title)}{tail}"
 
 
+def _wa_mark(mark: str, text: str) -> str:
+    """WhatsApp markup around each line (it does not span line breaks), outside leading and trailing spaces."""
+    lines = []
+    for line in text.split("\n"):
+        core = line.strip()
+        lines.append(line.replace(core, f"{mark}{core}{mark}", 1) if core else line)
+    return "\n".join(lines)
+
+
 def escape(text: str) -> str:
     """User or knowledge text made safe for Telegram HTML."""
     return html.escape(text, quote=False)
@@ -615,6 +664,38 @@ def escape(text: str) -> str:
 def shorten(text: str, limit: int = 60) -> str:
     """`text` cut to `limit` characters with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def shorten_words(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters, cut between words with an ellipsis, never inside a word
+    (a single word longer than the limit is the only exception)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if " " in head and not text[limit - 1].isspace():
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,.;:-–(") + "…"
+
+
+def split_text(text: str, limit: int = 4096) -> list[str]:
+    """Split plain or WhatsApp text into messages of at most `limit` characters: between paragraphs
+    where possible, else between lines, else between words."""
+    text = text.strip("\n")
+    parts: list[str] = []
+    while len(text) > limit:
+        window = text[: limit + 1]
+        for sep in ("\n\n", "\n", " "):
+            cut = window.rfind(sep)
+            if cut >= limit // 4:
+                break
+        else:
+            cut = limit  # one word longer than a message: no better place
+        parts.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text.strip():
+        parts.append(text)
+    return parts or [""]
 
 
 def verdict_label(fact: Fact, lang: str = "id") -> str:

@@ -39,7 +39,7 @@ class Secrets:
     salt: bytes
     fernet: Fernet
 
-    def hash(self, user_id: int) -> str:
+    def hash(self, user_id: int | str) -> str:
         """A user's id as stored: a salted HMAC, not reversible without the salt."""
         return hmac.new(self.salt, str(user_id).encode(), hashlib.sha256).hexdigest()[:HASH_CHARS]
 

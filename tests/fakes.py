@@ -537,3 +537,66 @@ class LocalSite(LocalServer):
                 send_body(request, 404, b"<title>Not found</title>", "text/html")
         except (BrokenPipeError, ConnectionResetError):
             pass  # the checker stopped reading: that is the point of the size cap
+
+
+class FakeGraphAPI(LocalServer):
+    """A local fake of WhatsApp's Cloud API (Graph API): records every message sent to
+    `/<version>/<phone id>/messages` and answers as Meta does, with a new wamid each time."""
+
+    VERSION = "v22.0"
+
+    def __init__(self, phone_id: str = "106540352242922"):
+        self.phone_id = phone_id
+        self.messages: list[dict[str, Any]] = []
+        self.failures: deque[tuple[int, dict[str, Any]]] = deque()
+        self._lock = threading.Lock()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/{self.VERSION}"
+
+    def fail_next(self, status: int, code: int = 131047, message: str = "Re-engagement message") -> None:
+        """The next send is refused with Meta's error body."""
+        self.failures.append((status, {"error": {"message": message, "type": "OAuthException", "code": code,
+                                                 "fbtrace_id": "Afake"}}))
+
+    def respond(self, request: BaseHTTPRequestHandler) -> None:
+        length = int(request.headers.get("Content-Length") or 0)
+        body = json.loads(request.rfile.read(length) or b"{}")
+        if request.path != f"/{self.VERSION}/{self.phone_id}/messages" or request.command != "POST":
+            send_body(request, 404, b'{"error": {"message": "unknown path", "code": 100}}', "application/json")
+            return
+        with self._lock:
+            if self.failures:
+                status, error = self.failures.popleft()
+                send_body(request, status, json.dumps(error).encode(), "application/json")
+                return
+            wamid = f"wamid.FAKE{len(self.messages) + 1:04d}"
+            self.messages.append({**body, "_id": wamid})
+        answer = {"messaging_product": "whatsapp", "contacts": [{"input": body.get("to"), "wa_id": body.get("to")}],
+                  "messages": [{"id": wamid}]}
+        send_body(request, 200, json.dumps(answer).encode(), "application/json")
+
+    def texts(self, to: str | None = None) -> list[str]:
+        """The bodies of text and interactive messages sent, in order."""
+        out = []
+        for m in self.messages:
+            if to is not None and m.get("to") != to:
+                continue
+            if m.get("type") == "text":
+                out.append(m["text"]["body"])
+            elif m.get("type") == "interactive":
+                out.append(m["interactive"]["body"]["text"])
+            elif m.get("type") == "template":
+                out.append(f"template:{m['template']['name']}")
+        return out
+
+    async def until(self, count: int, timeout: float = 15) -> list[dict[str, Any]]:
+        """Wait until at least `count` messages were sent; returns them all."""
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"expected {count} WhatsApp messages, got {len(self.messages)}: "
+                                     f"{self.texts()}")
+            await asyncio.sleep(0.05)
+        return list(self.messages)

@@ -7,8 +7,8 @@ from pathlib import Path
 import bot
 
 PACKAGE = Path(bot.__file__).parent
-EDGE_MODULES = ("telegram", "bot.tg")
-EDGES = ("tg", "cli.py", "__main__.py")
+EDGE_MODULES = ("telegram", "bot.tg", "pywa", "bot.wa")
+EDGES = ("tg", "wa", "cli.py", "__main__.py")
 
 
 def imported(path: Path) -> set[str]:

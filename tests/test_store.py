@@ -20,13 +20,17 @@ def test_migrations_create_the_expected_schema(store):
     assert [m.name for m in MIGRATIONS.applied(store.db)] == ["m001_facts", "m002_citizens", "m003_moderation",
                                                           "m004_fact_analysis", "m005_words", "m006_newsroom",
                                                           "m007_query_kind", "m008_private_chats",
-                                                          "m009_vocabulary"]
+                                                          "m009_vocabulary", "m010_channels"]
     columns = store.db["facts"].columns_dict
     assert columns["num"] is int and columns["id"] is str and columns["revision"] is int
     assert {"search_text", "search_keywords", "search_stems"} <= set(columns)
     assert store.db["facts_fts"].exists()
     assert set(store.db["audit"].columns_dict) == {"id", "at", "actor", "action", "fact_id", "detail"}
     assert {"drafts", "outbox"} <= set(store.db.table_names())
+    for table in ("deliveries", "question_chats", "outbox"):  # which edge each stored chat belongs to
+        assert store.db[table].columns_dict["channel"] is str
+    assert {"provider_id", "provider_status"} <= set(store.db["outbox"].columns_dict)
+    assert set(store.db["seen_messages"].columns_dict) == {"id_hash", "at"}
 
 
 def test_a_save_against_an_older_revision_is_refused_and_writes_nothing(store):

@@ -28,6 +28,7 @@ from bot.models import Fact
 from bot.normalize import tokenize
 from bot.store import Store, write
 from bot.store.newsroom import Proposal
+from bot.store.people import Recipient
 
 REVIEW_SINGLE = "single"
 REVIEW_TWO_PERSON = "two-person"
@@ -324,14 +325,15 @@ class Editorial:
         if not ch.substantive(previous, saved):
             return 0
         targets = self.correction_targets(saved)
-        for chat_id, who in targets:
-            self.records.enqueue(CORRECTION, chat_id, who, saved.id, saved.revision, {"reason": reason})
+        for target in targets:
+            self.records.enqueue(CORRECTION, target.chat, target.user_hash, saved.id, saved.revision,
+                                 {"reason": reason}, channel=target.channel)
         return len(targets)
 
-    def correction_targets(self, fact: Fact) -> list[tuple[int, str]]:
-        """(chat, user hash) of reachable chats that received an older version in the last 30 days."""
-        return [(chat, who) for chat, who in self.store.people.delivered_before(fact.id, fact.revision)
-                if self.citizens.is_active(who)]
+    def correction_targets(self, fact: Fact) -> list[Recipient]:
+        """Reachable chats, on any channel, that received an older version in the last 30 days."""
+        return [r for r in self.store.people.recipients_before(fact.id, fact.revision)
+                if self.citizens.is_active(r.user_hash)]
 
     # -- two-person review ------------------------------------------------------------------
 
@@ -454,8 +456,9 @@ class Editorial:
             raise UserError("mod.not_active", id=fact.id)
         with write(self.store.db):
             group, chats = self.queue.close(question_id, "answered", actor, fact.id)
-            for chat_id, who in chats:
-                self.records.enqueue(ANSWER, chat_id, who, fact.id, fact.revision)
+            for asker in chats:
+                self.records.enqueue(ANSWER, asker.chat, asker.user_hash, fact.id, fact.revision,
+                                     channel=asker.channel)
             self.store.audit(actor, "queue:answer", fact.id, reason=f"questions {list(group.question_ids)}")
         return fact, len(chats)
 

@@ -9,6 +9,7 @@ from rapidfuzz import fuzz
 from bot.citizens import Citizens
 from bot.errors import UserError
 from bot.store import Store
+from bot.store.people import Recipient
 
 SAME_QUESTION = 80  # rapidfuzz token_set_ratio (0-100) at which two queued questions are merged
 
@@ -56,7 +57,7 @@ class QuestionQueue:
         raise UserError("mod.no_question", id=question_id[:12] or "?")
 
     def close(self, question_id: str, status: str, actor: str,
-              fact_id: str | None) -> tuple[QuestionGroup, list[tuple[int, str]]]:
-        """Close a question's group; returns it and the (chat, user hash) pairs that asked."""
+              fact_id: str | None) -> tuple[QuestionGroup, list[Recipient]]:
+        """Close a question's group; returns it and who asked, where."""
         group = self.group(question_id)
         return group, self.records.close_questions(group.question_ids, status, actor, fact_id)

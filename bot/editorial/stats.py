@@ -35,4 +35,5 @@ def statistics(store: Store, analyzer: Analyzer, queue: QuestionQueue, now: date
         "open_questions": people.open_question_count(), "open_groups": len(queue.groups()),
         "median_hours_to_answer": stats.median(waits) if waits else None,
         "helpful_share": helpful / votes if votes else None, "feedback": votes,
+        "undeliverable": store.newsroom.undeliverable_since(month),
     }

@@ -9,9 +9,10 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.store.base import insert, utcnow, write
-from bot.store.people import NoSealer, Sealer
+from bot.store.people import TELEGRAM, NoSealer, Sealer
 
 PENDING, SENDING, SENT, FAILED, UNKNOWN = "pending", "sending", "sent", "failed", "unknown"
+UNDELIVERABLE = "undeliverable"  # the channel forbids it now (WhatsApp's 24-hour window, no template)
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Notice:
     revision: int
     payload: dict[str, Any]
     attempts: int
+    channel: str = TELEGRAM
 
 
 class NewsroomRecords:
@@ -123,21 +125,21 @@ class NewsroomRecords:
     # -- the outbox -------------------------------------------------------------------------
 
     def enqueue(self, kind: str, chat_id: int, user_hash: str, fact_id: str = "", revision: int = 0,
-                payload: dict[str, Any] | None = None, due_at: str = "") -> int:
-        """Add a notice to send; it survives a restart until it is sent or fails for good."""
+                payload: dict[str, Any] | None = None, due_at: str = "", channel: str = TELEGRAM) -> int:
+        """Add a notice to send on `channel`; it survives a restart until it is sent or fails for good."""
         now = utcnow()
         with write(self.db):
             return insert(self.db, "outbox", {
                 "kind": kind, "chat": self.sealer.seal(chat_id), "user_hash": user_hash, "fact_id": fact_id,
                 "revision": revision,
                 "payload": json.dumps(payload or {}, ensure_ascii=False), "created_at": now, "due_at": due_at or now,
-                "attempts": 0, "status": PENDING, "sent_at": None, "error": None,
+                "attempts": 0, "status": PENDING, "sent_at": None, "error": None, "channel": channel,
             })
 
-    def due_notices(self, limit: int) -> list[Notice]:
-        """Pending notices whose time has come, oldest first."""
-        rows = self.db.query("SELECT * FROM outbox WHERE status = ? AND due_at <= ? ORDER BY due_at, id LIMIT ?",
-                             [PENDING, utcnow(), limit])
+    def due_notices(self, limit: int, channel: str = TELEGRAM) -> list[Notice]:
+        """Pending notices for `channel` whose time has come, oldest first."""
+        rows = self.db.query("SELECT * FROM outbox WHERE status = ? AND due_at <= ? AND channel = ? "
+                             "ORDER BY due_at, id LIMIT ?", [PENDING, utcnow(), channel, limit])
         notices = []
         for r in list(rows):
             try:
@@ -146,7 +148,8 @@ class NewsroomRecords:
                 self.notice_failed(r["id"], "chat id cannot be decrypted")
                 continue
             notices.append(Notice(r["id"], r["kind"], chat, r["user_hash"] or "", r["fact_id"] or "",
-                                  r["revision"] or 0, json.loads(r["payload"] or "{}"), r["attempts"]))
+                                  r["revision"] or 0, json.loads(r["payload"] or "{}"), r["attempts"],
+                                  r.get("channel") or TELEGRAM))
         return notices
 
     def claim_notice(self, notice_id: int) -> bool:
@@ -156,11 +159,33 @@ class NewsroomRecords:
             return self.db.execute("UPDATE outbox SET status = ?, attempts = attempts + 1 WHERE id = ? AND status = ?",
                                    [SENDING, notice_id, PENDING]).rowcount == 1
 
-    def notice_sent(self, notice_id: int) -> None:
-        """A notice reached Telegram."""
+    def notice_sent(self, notice_id: int, provider_id: str | None = None) -> None:
+        """A notice reached the channel (`provider_id`: the channel's id of the message, a WhatsApp wamid)."""
         with write(self.db):
-            self.db.execute("UPDATE outbox SET status = ?, sent_at = ?, error = NULL WHERE id = ?",
-                            [SENT, utcnow(), notice_id])
+            self.db.execute("UPDATE outbox SET status = ?, sent_at = ?, error = NULL, provider_id = ? WHERE id = ?",
+                            [SENT, utcnow(), provider_id, notice_id])
+
+    def notice_undeliverable(self, notice_id: int, error: str) -> None:
+        """A notice the channel does not allow now (outside WhatsApp's 24-hour window, no template)."""
+        with write(self.db):
+            self.db.execute("UPDATE outbox SET status = ?, error = ? WHERE id = ?",
+                            [UNDELIVERABLE, error[:200], notice_id])
+
+    def provider_status(self, provider_id: str, status: str, error: str = "") -> bool:
+        """A status the channel reported for a sent message (sent, delivered, read, failed…); False when
+        no notice has that id (a reply, not a notice). A failure marks the notice failed."""
+        with write(self.db):
+            changed = self.db.execute("UPDATE outbox SET provider_status = ? WHERE provider_id = ?",
+                                      [status[:20], provider_id]).rowcount
+            if changed and status == FAILED:
+                self.db.execute("UPDATE outbox SET status = ?, error = ? WHERE provider_id = ?",
+                                [FAILED, (error or "reported failed")[:200], provider_id])
+        return changed > 0
+
+    def undeliverable_since(self, since: str) -> int:
+        """Notices recorded undeliverable since `since` (ISO UTC), for /statistik."""
+        return int(self.db.execute("SELECT count(*) FROM outbox WHERE status = ? AND created_at >= ?",
+                                   [UNDELIVERABLE, since]).fetchone()[0])
 
     def notice_retry(self, notice_id: int, due_at: str, error: str) -> None:
         """A transient failure: try again at `due_at`."""

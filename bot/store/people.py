@@ -11,13 +11,24 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from sqlite_utils import Database
 
 from bot.store.base import days_ago, insert, utcnow, write
 
 DELIVERY_DAYS = 30
+TELEGRAM = "tg"  # the channel of every chat stored before WhatsApp (issue 11)
+SEEN_DAYS = 7  # Meta repeats an unacknowledged webhook for up to 7 days
+
+
+class Recipient(NamedTuple):
+    """Where to write back to a citizen: the chat (a Telegram chat id or a WhatsApp number), their
+    hash, and the channel."""
+
+    chat: int
+    user_hash: str
+    channel: str = TELEGRAM
 
 
 class Sealer(Protocol):
@@ -91,7 +102,8 @@ class PeopleRecords:
 
     # -- forwarded questions -------------------------------------------------------------------
 
-    def queue_question(self, user_hash: str, chat_id: int, text: str, normalized: str) -> tuple[int, bool]:
+    def queue_question(self, user_hash: str, chat_id: int, text: str, normalized: str,
+                       channel: str = TELEGRAM) -> tuple[int, bool]:
         """Store a question the citizen agreed to forward. Returns its id and whether it is new: the
         same open question from the same citizen (a double tap) is stored once."""
         with write(self.db):
@@ -104,7 +116,8 @@ class PeopleRecords:
                 "user_hash": user_hash, "text": text, "normalized": normalized, "asked_at": utcnow(),
                 "status": "open", "fact_id": None, "answered_at": None, "answered_by": None,
             })
-            self.db.table("question_chats").insert({"question_id": question_id, "chat": self.sealer.seal(chat_id)})
+            self.db.table("question_chats").insert({"question_id": question_id, "chat": self.sealer.seal(chat_id),
+                                                    "channel": channel})
         return question_id, True
 
     def open_questions(self) -> list[Question]:
@@ -113,20 +126,21 @@ class PeopleRecords:
                 for r in self.db.query("SELECT * FROM questions WHERE status = 'open' ORDER BY asked_at, id")]
 
     def close_questions(self, question_ids: tuple[int, ...], status: str, actor: str,
-                        fact_id: str | None) -> list[tuple[int, str]]:
-        """Close questions (answered or dismissed); returns the (chat, user hash) pairs that asked.
-        Their chat ids are deleted with them."""
+                        fact_id: str | None) -> list[Recipient]:
+        """Close questions (answered or dismissed); returns who asked, where. Their chat ids are deleted
+        with them."""
         marks = ",".join("?" * len(question_ids))
         with write(self.db):
             rows = self.db.execute(
-                f"SELECT question_chats.chat, questions.user_hash FROM question_chats "
+                f"SELECT question_chats.chat, questions.user_hash, question_chats.channel FROM question_chats "
                 f"JOIN questions ON questions.id = question_chats.question_id "
                 f"WHERE question_chats.question_id IN ({marks})", question_ids).fetchall()
             self.db.execute(
                 f"UPDATE questions SET status = ?, fact_id = ?, answered_at = ?, answered_by = ? WHERE id IN ({marks})",
                 [status, fact_id, utcnow(), actor, *question_ids])
             self.db.execute(f"DELETE FROM question_chats WHERE question_id IN ({marks})", question_ids)
-        return _distinct((self.sealer.open(chat), str(who)) for chat, who in rows if chat)
+        return _distinct(Recipient(self.sealer.open(chat), str(who), channel or TELEGRAM)
+                         for chat, who, channel in rows if chat)
 
     # -- feedback, query log, deliveries ------------------------------------------------------
 
@@ -145,34 +159,64 @@ class PeopleRecords:
                                            "fact_id": fact_id, "terms": json.dumps(terms[:10]),
                                            "kind": kind or ("fact" if answered else "not_found")})
 
-    def record_delivery(self, chat_id: int, user_hash: str, fact_id: str, revision: int) -> None:
+    def record_delivery(self, chat_id: int, user_hash: str, fact_id: str, revision: int,
+                        channel: str = TELEGRAM) -> None:
         """Remember that a fact was sent to a chat (the retention job deletes it after its age)."""
         with write(self.db):
-            self._insert_delivery(utcnow(), chat_id, user_hash, fact_id, revision)
+            self._insert_delivery(utcnow(), chat_id, user_hash, fact_id, revision, channel)
 
     def record_answer(self, user_hash: str, answered: bool, fact_id: str | None, terms: list[str], kind: str,
-                      delivered: tuple[int, str, int] | None = None) -> None:
+                      delivered: tuple[int, str, int] | None = None, channel: str = TELEGRAM) -> None:
         """What one question cost in writes, in one transaction: its line of statistics (`log_query`) and,
-        when a fact reached the chat, its delivery (chat id, fact id, revision)."""
+        when a fact reached the chat, its delivery (chat id, fact id, revision) on `channel`."""
         now = utcnow()
         with write(self.db):
             self.db.execute("INSERT INTO query_log (at, user_hash, answered, fact_id, terms, kind) "
                             "VALUES (?, ?, ?, ?, ?, ?)", [now, user_hash, int(answered), fact_id,
                                                           json.dumps(terms[:10]), kind])
             if delivered is not None:
-                self._insert_delivery(now, delivered[0], user_hash, delivered[1], delivered[2])
+                self._insert_delivery(now, delivered[0], user_hash, delivered[1], delivered[2], channel)
 
-    def _insert_delivery(self, at: str, chat_id: int, user_hash: str, fact_id: str, revision: int) -> None:
-        self.db.execute("INSERT INTO deliveries (at, chat, user_hash, fact_id, revision) VALUES (?, ?, ?, ?, ?)",
-                        [at, self.sealer.seal(chat_id), user_hash, fact_id, revision])
+    def _insert_delivery(self, at: str, chat_id: int, user_hash: str, fact_id: str, revision: int,
+                         channel: str = TELEGRAM) -> None:
+        self.db.execute("INSERT INTO deliveries (at, chat, user_hash, fact_id, revision, channel) "
+                        "VALUES (?, ?, ?, ?, ?, ?)", [at, self.sealer.seal(chat_id), user_hash, fact_id, revision,
+                                                      channel])
 
     def delivered_before(self, fact_id: str, revision: int,
                          days: float = DELIVERY_DAYS) -> list[tuple[int, str]]:
         """Chats (with their user hash) that received an older revision of a fact in the last `days`."""
+        return [(r.chat, r.user_hash) for r in self.recipients_before(fact_id, revision, days)]
+
+    def recipients_before(self, fact_id: str, revision: int, days: float = DELIVERY_DAYS) -> list[Recipient]:
+        """Who received an older revision of a fact in the last `days`, on which channel."""
         rows = self.db.execute(
-            "SELECT chat, user_hash FROM deliveries WHERE fact_id = ? AND revision < ? AND at >= ? ORDER BY id",
-            [fact_id, revision, days_ago(days)]).fetchall()
-        return _distinct((self.sealer.open(chat), str(who)) for chat, who in rows if chat)
+            "SELECT chat, user_hash, channel FROM deliveries WHERE fact_id = ? AND revision < ? AND at >= ? "
+            "ORDER BY id", [fact_id, revision, days_ago(days)]).fetchall()
+        return _distinct(Recipient(self.sealer.open(chat), str(who), channel or TELEGRAM)
+                         for chat, who, channel in rows if chat)
+
+    # -- WhatsApp: the 24-hour window and repeated deliveries -----------------------------------
+
+    def touch_inbound(self, user_hash: str) -> None:
+        """Remember that a citizen just wrote (WhatsApp's 24-hour window for free-form replies)."""
+        with write(self.db):
+            self.db.execute("INSERT INTO users (user_hash, active, updated_at, last_inbound_at) VALUES (?, 1, ?, ?) "
+                            "ON CONFLICT (user_hash) DO UPDATE SET last_inbound_at = excluded.last_inbound_at",
+                            [user_hash, utcnow(), utcnow()])
+
+    def last_inbound(self, user_hash: str) -> str | None:
+        """When the citizen last wrote (ISO UTC), if known."""
+        row = self.db.execute("SELECT last_inbound_at FROM users WHERE user_hash = ?", [user_hash]).fetchone()
+        return row[0] if row and row[0] else None
+
+    def first_sighting(self, id_hash: str) -> bool:
+        """Remember a message id (hashed); False when it was seen before (a repeated delivery). Ids older
+        than SEEN_DAYS are forgotten on the way."""
+        with write(self.db):
+            self.db.execute("DELETE FROM seen_messages WHERE at < ?", [days_ago(SEEN_DAYS)])
+            return self.db.execute("INSERT OR IGNORE INTO seen_messages (id_hash, at) VALUES (?, ?)",
+                                   [id_hash, utcnow()]).rowcount == 1
 
     # -- deletion and retention ----------------------------------------------------------------
 
@@ -249,12 +293,12 @@ class PeopleRecords:
         return int(self.db.execute("SELECT count(*) FROM questions WHERE status = 'open'").fetchone()[0])
 
 
-def _distinct(pairs) -> list[tuple[int, str]]:
-    """(chat, user hash) pairs without repeats of a chat, in order."""
-    seen: set[int] = set()
+def _distinct(recipients) -> list[Recipient]:
+    """Recipients without repeats of a chat on a channel, in order."""
+    seen: set[tuple[str, int]] = set()
     out = []
-    for chat, who in pairs:
-        if chat not in seen:
-            seen.add(chat)
-            out.append((chat, who))
+    for recipient in recipients:
+        if (recipient.channel, recipient.chat) not in seen:
+            seen.add((recipient.channel, recipient.chat))
+            out.append(recipient)
     return out

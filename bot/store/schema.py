@@ -159,3 +159,19 @@ def m009_vocabulary(db: Database) -> None:
     db.execute("CREATE INDEX vocabulary_spellings ON vocabulary (substr(term, 1, 1), length(term), term) "
                "WHERE target")
     db.table("facts").add_column("forms", str)  # JSON {token: [stem, kind]} of the words the matcher weighs
+
+
+@migration
+def m010_channels(db: Database) -> None:
+    """More than one channel (issue 11): which edge each stored chat belongs to ("tg" for every row
+    before), the WhatsApp message id and delivery status of a notice sent there, when a citizen last
+    wrote (WhatsApp allows free-form messages only within 24 hours of that), and the hashed ids of
+    WhatsApp messages already handled, so that a delivery Meta repeats is answered once."""
+    for table in ("deliveries", "question_chats", "outbox"):
+        db.table(table).add_column("channel", str, not_null_default="tg")
+    db.table("outbox").add_column("provider_id", str)  # the channel's id of the sent message (a wamid)
+    db.table("outbox").add_column("provider_status", str)  # sent, delivered, read, failed… as reported
+    db.table("outbox").create_index(["provider_id"])
+    db.table("users").add_column("last_inbound_at", str)
+    db.table("seen_messages").create({"id_hash": str, "at": str}, pk="id_hash")
+    db.table("seen_messages").create_index(["at"])

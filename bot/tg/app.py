@@ -168,6 +168,32 @@ async def _post_shutdown(application: Application) -> None:
     stop_worker(application)
 
 
+def with_whatsapp(application: Application, settings: Settings) -> list:
+    """When WhatsApp is configured too, its edge joins this process: its webhook is a route of the same
+    web server (returned), and it starts and stops with the Application. It shares the hotline, the
+    citizens' records and the metrics; moderators' /jawab reaches WhatsApp askers through its outbox."""
+    if not settings.whatsapp:
+        return []
+    from bot.wa.run import WhatsAppRuntime
+
+    runtime = WhatsAppRuntime(application.bot_data[handlers.SERVICE], settings,
+                              application.bot_data[handlers.CITIZENS])
+    post_init, post_shutdown = application.post_init, application.post_shutdown
+
+    async def start(app: Application) -> None:
+        if post_init:
+            await post_init(app)
+        await runtime.start()
+
+    async def stop(app: Application) -> None:
+        await runtime.stop()
+        if post_shutdown:
+            await post_shutdown(app)
+
+    application.post_init, application.post_shutdown = start, stop
+    return list(runtime.routes())
+
+
 def run_bot(settings: Settings, args: argparse.Namespace) -> int:
     """Runs the bot until SIGINT/SIGTERM: long polling, or a webhook with --webhook-url (the web server
     also answers /healthz and /metrics; in polling mode they are served on CEKFAKTA_METRICS_PORT)."""
@@ -185,14 +211,15 @@ def run_bot(settings: Settings, args: argparse.Namespace) -> int:
     application = build_application(service, settings)
     webhook_url = getattr(args, "webhook_url", None) or settings.webhook_url
     listen = getattr(args, "listen", None) or settings.webhook_listen
+    port = getattr(args, "port", None) or settings.webhook_port
+    extra = with_whatsapp(application, settings)
     try:
         if webhook_url:
-            port = getattr(args, "port", None) or settings.webhook_port
-            web.run_webhook(application, web.server_factory(application, settings, listen, port), webhook_url,
+            web.run_webhook(application, web.server_factory(application, settings, listen, port, extra), webhook_url,
                             web.webhook_secret(settings.webhook_secret), ALLOWED_UPDATES)
         else:
-            if settings.metrics_port:
-                server = web.server_factory(application, settings, listen, settings.metrics_port)(None)
+            if settings.metrics_port or extra:  # WhatsApp's webhook needs the server in polling mode too
+                server = web.server_factory(application, settings, listen, settings.metrics_port or port, extra)(None)
                 web.serve_beside_polling(application, server)
             logger.info("Polling %s for updates", settings.bot_api_url)
             application.run_polling(allowed_updates=ALLOWED_UPDATES)

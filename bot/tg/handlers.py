@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 
 from bot import messages
 from bot.citizens import Citizens
-from bot.models import Answer
+from bot.hotline import TELEGRAM, Hotline, Reply, parse_number  # noqa: F401 (numbers in commands, too)
 from bot.service import Service
 from bot.tg import keyboards
 from bot.tg.blocking import off_loop
@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 SERVICE = "service"
 CITIZENS = "citizens"
-MAX_NUMBER = 2**53  # numbers in buttons and commands: ASCII digits, 1 up to this (SQLite's integers are 64-bit)
+HOTLINE = "hotline"
 FORGET = "hd"  # hd:yes | hd:no    confirm /hapusdata
 
 
@@ -35,6 +35,14 @@ def service_of(context: ContextTypes.DEFAULT_TYPE) -> Service:
 def citizens_of(context: ContextTypes.DEFAULT_TYPE) -> Citizens:
     """Citizens' records, created once at start-up."""
     return context.bot_data[CITIZENS]
+
+
+def hotline_of(context: ContextTypes.DEFAULT_TYPE) -> Hotline:
+    """The citizens' hotline service, shared with every other channel."""
+    hotline = context.bot_data.get(HOTLINE)
+    if hotline is None:
+        hotline = context.bot_data[HOTLINE] = Hotline(service_of(context), citizens_of(context))
+    return hotline
 
 
 def user_hash(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
@@ -122,40 +130,35 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not is_addressed(update, context):
         return
     message = update.effective_message
-    who = user_hash(update, context)
-    answer, html_text, markup = await off_loop(
-        context, _answer, service_of(context), citizens_of(context), who, update.effective_user is not None,
-        question_text(message, context.bot.username))
+    hotline = hotline_of(context)
+    reply = await off_loop(context, hotline.ask, question_text(message, context.bot.username),
+                           user_hash(update, context))
+    html_text, markup = render_reply(reply, service_of(context).settings.public_url)
     sent = False
     try:
         await send_html(message, html_text, markup)
         sent = True
     finally:  # the query is logged even when the reply failed; a delivery only when a fact reached the chat
-        await _after_reply(context, _record_answer, service_of(context), citizens_of(context), who, answer,
-                           message.chat_id if sent else None)
+        await _after_reply(context, hotline.record, reply, message.chat_id if sent else None, TELEGRAM)
+    answer = reply.answer
     logger.info("Query answered: %s%s", answer.kind, f" {answer.matches[0].fact.id}" if answer.answered else "")
 
 
-def _answer(service: Service, citizens: Citizens, who: str, has_user: bool,
-            text: str) -> tuple[Answer, str, InlineKeyboardMarkup | None]:
-    """The matcher and the query log (on the worker thread): the answer, its HTML and buttons."""
-    _reactivate(citizens, who)
-    answer = service.checker.check(text)
-    # The citizen's chosen language; else English for a message in English.
-    lang = messages.reply_language(answer, citizens.lang(who) if has_user else None, service.settings.lang)
-    html_text = messages.render_answer(answer, lang, messages.HTML, see_also=False)
+def render_reply(reply: Reply, public_url: str) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A hotline reply as Telegram HTML with its buttons: "Lihat juga" and feedback, or consent."""
+    lang = reply.lang
+    html_text = reply.text(messages.HTML)
     markup: InlineKeyboardMarkup | None = None
-    if answer.answered:
-        link = messages.share_link(answer.matches[0].fact.id, service.settings.public_url, lang)
+    if reply.best is not None:
+        link = messages.share_link(reply.best.fact.id, public_url, lang)
         if link:
             html_text += "\n\n" + link
-        store = service.store
-        numbered = [(store.number(m.fact.id), m.fact) for m in answer.matches]
-        markup = keyboards.answer_markup(numbered[1:], numbered[0], lang)
-    elif answer.kind in ("nearest", "not_found"):  # not the answer (a labelled nearest fact): offer the queue
+        markup = keyboards.answer_markup([(c.number, c.fact) for c in reply.see_also],
+                                         (reply.best.number, reply.best.fact), lang)
+    elif reply.offer_consent:
         html_text += "\n\n" + messages.t("tg.consent_prompt", lang)
         markup = keyboards.consent_markup(lang)
-    return answer, html_text, markup
+    return html_text, markup
 
 
 async def _after_reply(context: ContextTypes.DEFAULT_TYPE, fn, *args) -> None:
@@ -231,15 +234,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             logger.warning("Could not tell chat about the error either")
 
 
-def parse_number(text: str) -> int | None:
-    """A number from a button or a command: ASCII digits only, 1 to 2^53; None for anything else
-    ("²", "-5", "0", "99999999999999999999", "1e3")."""
-    if not text or len(text) > 16 or not (text.isascii() and text.isdigit()):
-        return None
-    value = int(text)
-    return value if 0 < value <= MAX_NUMBER else None
-
-
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A command the bot does not know: a short help (commands meant for other bots are left alone)."""
     message = update.effective_message
@@ -284,23 +278,6 @@ async def _forget(update: Update, context: ContextTypes.DEFAULT_TYPE, confirmed:
     logger.info("A citizen's data was deleted on request")
 
 
-def _reactivate(citizens: Citizens, who: str) -> None:
-    if not citizens.is_active(who):
-        citizens.set_active(who, True)
-
-
-def _record_answer(service: Service, citizens: Citizens, who: str, answer: Answer, chat_id: int | None) -> None:
-    """The query's statistics and, when a fact (the answer or the nearest) was sent to `chat_id`, its
-    delivery: one transaction. Statistics keep only words the knowledge index knows: never names,
-    numbers or the message."""
-    vocabulary = service.store.vocabulary().doc_freq
-    best = answer.matches[0].fact.id if answer.answered else None
-    shown = answer.matches[0].fact if answer.kind in ("fact", "nearest") and answer.matches else None
-    delivered = (chat_id, shown.id, shown.revision) if shown is not None and chat_id is not None else None
-    citizens.record_answer(who, answer.answered, best, [t for t in answer.terms if t in vocabulary], answer.kind,
-                           delivered)
-
-
 def _topics_markup(context: ContextTypes.DEFAULT_TYPE, lang: str) -> InlineKeyboardMarkup:
     service = service_of(context)
     counts = Counter(f.topic for f in service.store.facts())
@@ -324,21 +301,18 @@ async def _show_topic(query, context: ContextTypes.DEFAULT_TYPE, key: str, lang:
 
 
 async def _show_fact(update: Update, context: ContextTypes.DEFAULT_TYPE, rest: str, lang: str) -> None:
-    service = service_of(context)
-    raw_num, _, revision = rest.partition(":")
-    num = parse_number(raw_num)
-    fact = service.store.get_by_number(num) if num is not None else None
+    picked = hotline_of(context).pick(rest)
+    fact, num = picked.fact, picked.number
     message = update.effective_message
-    if fact is None or fact.status == "proposed":
+    if fact is None:
         await send_html(message, messages.t("tg.stale_button", lang))
         return
-    if fact.status == "retracted":
+    if picked.retracted:
         await send_html(message, messages.t("tg.retracted", lang))
         return
     html_text = messages.render_fact(fact, lang, messages.HTML)
-    if revision != str(fact.revision):
+    if picked.updated:
         html_text = messages.t("tg.updated", lang) + "\n\n" + html_text
-    assert num is not None
     await send_html(message, html_text, keyboards.answer_markup([], (num, fact), lang))
     await _after_reply(context, citizens_of(context).record_delivery, message.chat_id, user_hash(update, context),
                        fact.id, fact.revision)
@@ -346,14 +320,9 @@ async def _show_fact(update: Update, context: ContextTypes.DEFAULT_TYPE, rest: s
 
 async def _feedback(update: Update, context: ContextTypes.DEFAULT_TYPE, rest: str, lang: str) -> None:
     query = update.callback_query
-    parts = rest.split(":")
-    num, revision = (parse_number(parts[0]), parse_number(parts[1])) if len(parts) == 3 else (None, None)
-    fact = service_of(context).store.get_by_number(num) if num is not None else None
-    if fact is None or revision is None or parts[2] not in ("0", "1"):
+    if not await off_loop(context, hotline_of(context).feedback, user_hash(update, context), rest):
         await query.answer(messages.t("tg.stale_button", lang), show_alert=True)
         return
-    await off_loop(context, citizens_of(context).record_feedback, user_hash(update, context), fact.id, revision,
-                   parts[2] == "1")
     await query.answer(messages.t("tg.feedback_thanks", lang))
     if isinstance(query.message, Message):
         with contextlib.suppress(BadRequest):  # a message too old to edit: the feedback is stored all the same
@@ -371,10 +340,9 @@ async def _consent(update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str
     if original is None or (original.from_user and original.from_user.id != query.from_user.id):
         await query.answer(messages.t("tg.consent_not_yours", lang), show_alert=True)
         return
-    service = service_of(context)
     question = question_text(original, context.bot.username)
-    _, new = await off_loop(context, citizens_of(context).queue_question, user_hash(update, context),
-                            query.message.chat_id, question, service.analyzer.normalizer.normalize(question))
+    new = await off_loop(context, hotline_of(context).forward, user_hash(update, context), query.message.chat_id,
+                         question, TELEGRAM)
     if not new:  # a second tap on the same button
         await query.answer(messages.t("tg.already_queued", lang))
         return

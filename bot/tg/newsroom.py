@@ -199,4 +199,5 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await send_html(update.effective_message, messages.t(
         "mod.stats", lang, today=s["today"], week=s["week"], month=s["month"], answered=percent(s["answered_share"]),
         terms=messages.escape(terms), open_questions=s["open_questions"], open_groups=s["open_groups"],
-        median=median, helpful=percent(s["helpful_share"]), feedback=s["feedback"]))
+        median=median, helpful=percent(s["helpful_share"]), feedback=s["feedback"],
+        undeliverable=s["undeliverable"]))

@@ -15,11 +15,10 @@ import logging
 import re
 import secrets
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from http import HTTPStatus
 from urllib.parse import urlparse
 
-import tornado.httpserver
 import tornado.web
 from telegram import Update
 from telegram.ext import Application
@@ -28,51 +27,16 @@ from bot.config import Settings
 from bot.health import Health, check_database
 from bot.metrics import Metrics
 from bot.tg.intake import read_update
+from bot.web import HealthHandler, HealthProbe, MetricsHandler, QuietHandler, Routes, WebServer
+
+__all__ = ["HealthHandler", "MetricsHandler", "WebServer", "WebhookHandler", "web_app"]
 
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-HealthProbe = Callable[[], Awaitable[Health]]
 
 
-class _Quiet(tornado.web.RequestHandler):
-    def log_exception(self, typ, value, tb) -> None:  # noqa: ANN001 (tornado's signature)
-        """Log handler errors without the request (its body may be a citizen's message)."""
-        if isinstance(value, tornado.web.HTTPError):
-            return
-        logger.error("Error in the web server's %s handler", type(self).__name__, exc_info=(typ, value, tb))
-
-
-class HealthHandler(_Quiet):
-    """GET /healthz: 200 with {"status": "ok"} when healthy, else 503 and what is wrong."""
-
-    def initialize(self, probe: HealthProbe) -> None:
-        """Tornado's per-request set-up."""
-        self.probe = probe
-
-    async def get(self) -> None:
-        """Answer the probe."""
-        health = await self.probe()
-        self.set_status(HTTPStatus.OK if health.ok else HTTPStatus.SERVICE_UNAVAILABLE)
-        self.set_header("Cache-Control", "no-store")
-        self.write({"status": "ok" if health.ok else "unhealthy", "detail": health.message, "facts": health.facts})
-
-
-class MetricsHandler(_Quiet):
-    """GET /metrics: Prometheus' text format."""
-
-    def initialize(self, metrics: Metrics) -> None:
-        """Tornado's per-request set-up."""
-        self.metrics = metrics
-
-    def get(self) -> None:
-        """Answer a scrape."""
-        body, content_type = self.metrics.exposition()
-        self.set_header("Content-Type", content_type)
-        self.write(body)
-
-
-class WebhookHandler(_Quiet):
+class WebhookHandler(QuietHandler):
     """POST <webhook path>: an update from Telegram, checked against the secret token."""
 
     SUPPORTED_METHODS = ("POST",)
@@ -105,38 +69,17 @@ class WebhookHandler(_Quiet):
             await self.bot_application.update_queue.put(update)
 
 
-def web_app(probe: HealthProbe, metrics: Metrics, webhook: tuple[str, Application, str] | None = None
-            ) -> tornado.web.Application:
-    """The routes: /healthz, /metrics, and the webhook path when given (path, application, secret)."""
+def web_app(probe: HealthProbe, metrics: Metrics, webhook: tuple[str, Application, str] | None = None,
+            extra: Routes = ()) -> tornado.web.Application:
+    """The routes: /healthz, /metrics, the webhook path when given (path, application, secret), and
+    `extra` routes (the WhatsApp webhook, when it runs in the same process)."""
     routes: list = [(r"/healthz", HealthHandler, {"probe": probe}),
-                    (r"/metrics", MetricsHandler, {"metrics": metrics})]
+                    (r"/metrics", MetricsHandler, {"metrics": metrics}), *extra]
     if webhook is not None:
         path, application, secret = webhook
         target = {"bot_application": application, "secret": secret}
         routes.append((rf"/{re.escape(path.strip('/'))}/?", WebhookHandler, target))
     return tornado.web.Application(routes, log_function=lambda handler: None)
-
-
-class WebServer:
-    """The tornado server, started and stopped inside the running event loop."""
-
-    def __init__(self, app: tornado.web.Application, listen: str, port: int):
-        self.app = app
-        self.listen = listen
-        self.port = port
-        self._server: tornado.httpserver.HTTPServer | None = None
-
-    async def start(self) -> None:
-        """Bind and serve."""
-        self._server = tornado.httpserver.HTTPServer(self.app, xheaders=True)
-        self._server.listen(self.port, address=self.listen)
-
-    async def stop(self) -> None:
-        """Stop accepting and close open connections."""
-        if self._server is not None:
-            self._server.stop()
-            await self._server.close_all_connections()
-            self._server = None
 
 
 ServerFactory = Callable[..., WebServer]
@@ -154,15 +97,16 @@ def health_probe(application: Application, settings: Settings) -> HealthProbe:
     return probe
 
 
-def server_factory(application: Application, settings: Settings, listen: str, port: int
-                   ) -> ServerFactory:
-    """Builds the web server for a webhook path and secret (path None: /healthz and /metrics only)."""
+def server_factory(application: Application, settings: Settings, listen: str, port: int,
+                   extra: Routes = ()) -> ServerFactory:
+    """Builds the web server for a webhook path and secret (path None: /healthz and /metrics only), with
+    `extra` routes (the WhatsApp webhook)."""
     from bot.tg.observe import METRICS
 
     def build(path: str | None, secret: str = "") -> WebServer:
         webhook = (path, application, secret) if path is not None else None
-        return WebServer(web_app(health_probe(application, settings), application.bot_data[METRICS], webhook),
-                         listen, port)
+        return WebServer(web_app(health_probe(application, settings), application.bot_data[METRICS], webhook,
+                                 extra), listen, port)
 
     return build
 
