@@ -14,6 +14,8 @@ import random
 import re
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -600,3 +602,21 @@ class FakeGraphAPI(LocalServer):
                                      f"{self.texts()}")
             await asyncio.sleep(0.05)
         return list(self.messages)
+
+
+def post_webhook(url: str, body: bytes, secret: str | None, tries: int = 100) -> int:
+    """POST an update to a bot's webhook as Telegram does (with its secret-token header unless None);
+    the HTTP status, once the server is up."""
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    request = urllib.request.Request(url, data=body, method="POST", headers=headers)
+    for _ in range(tries):
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return response.status
+        except urllib.error.HTTPError as e:
+            return e.code
+        except urllib.error.URLError:
+            time.sleep(0.1)  # the server is still starting
+    raise AssertionError("webhook server did not start")

@@ -5,12 +5,10 @@ import json
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 from conftest import OWNER
-from fakes import POISON_POLL, Updates
+from fakes import POISON_POLL, Updates, post_webhook
 from test_tg_run import _env, _free_port, running, stop
 
 from bot.errors import EXIT_CONFIG, EXIT_TEMPFAIL
@@ -19,19 +17,7 @@ pytestmark = pytest.mark.e2e
 
 
 def post(url: str, payload: dict, secret: str | None) -> int:
-    headers = {"Content-Type": "application/json"}
-    if secret is not None:
-        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
-    request = urllib.request.Request(url, data=json.dumps(payload).encode(), method="POST", headers=headers)
-    for _ in range(100):
-        try:
-            with urllib.request.urlopen(request, timeout=5) as response:
-                return response.status
-        except urllib.error.HTTPError as e:
-            return e.code
-        except urllib.error.URLError:
-            time.sleep(0.1)  # the server is still starting
-    raise AssertionError("webhook server did not start")
+    return post_webhook(url, json.dumps(payload).encode(), secret)
 
 
 def test_the_webhook_always_has_a_secret_and_handles_each_update_once(bot_api, tmp_path):
@@ -84,7 +70,7 @@ def test_a_token_revoked_while_running_ends_the_process_non_zero(bot_api, tmp_pa
         except subprocess.TimeoutExpired:
             raise AssertionError("the process stayed up with a revoked token") from None
         stderr = process.stderr.read()
-    assert process.returncode == 78 and time.monotonic() - started < 20  # EX_CONFIG: a restart will not help
+    assert process.returncode == EXIT_CONFIG and time.monotonic() - started < 20  # EX_CONFIG: a restart will not help
     assert "Telegram rejected TELEGRAM_BOT_TOKEN" in stderr
 
 

@@ -4,11 +4,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 
 import pytest
-from fakes import TOKEN, Updates
+from fakes import TOKEN, Updates, post_webhook
 
 from bot.service import open_service
 from bot.tg.app import RedactToken, build_application, file_url
@@ -119,8 +118,6 @@ def _free_port() -> int:
 
 def test_webhook_mode_registers_the_url_and_answers_posted_updates(bot_api, tmp_path):
     import json
-    import urllib.error
-    import urllib.request
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}/telegram-hook"
@@ -131,17 +128,7 @@ def test_webhook_mode_registers_the_url_and_answers_posted_updates(bot_api, tmp_
         update = json.dumps(Updates().message("BSU hoaks")).encode()
 
         def post(secret: str) -> int:
-            request = urllib.request.Request(url, data=update, method="POST", headers={
-                "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret})
-            for _ in range(50):
-                try:
-                    with urllib.request.urlopen(request, timeout=5) as response:
-                        return response.status
-                except urllib.error.HTTPError as e:
-                    return e.code
-                except urllib.error.URLError:
-                    time.sleep(0.1)  # the server is still starting
-            raise AssertionError("webhook server did not start")
+            return post_webhook(url, update, secret, tries=50)
 
         assert post("wrong") == 403
         assert post("s3cret-token") == 200
