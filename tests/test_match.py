@@ -484,8 +484,15 @@ def test_a_rated_claim_in_a_list_carries_its_verdict(seeded_service):
 
 REGRESSION_BARS = {  # probe sets written blind, then tuned on: (least accuracy, most false answers)
     "probe-a.jsonl": (0.95, 0.05),
+    "probe-b.jsonl": (0.87, 0.14),
+    "probe-c.jsonl": (0.83, 0.09),
     "probe-d.jsonl": (0.85, 0.06),
     "probe-e.jsonl": (0.87, 0.06),
+    "probe-h.jsonl": (0.89, 0.06),
+    "probe-i.jsonl": (0.86, 0.10),
+    "probe-j.jsonl": (0.84, 0.05),
+    "probe-k.jsonl": (0.85, 0.08),
+    "probe-l.jsonl": (0.84, 0.05),
 }
 
 
