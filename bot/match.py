@@ -46,6 +46,7 @@ SEE_ALSO_RATIO = 0.85  # another match is offered when its score is at least thi
 SEE_ALSO_MAX = 3
 NEAREST_MAX = 2  # nearest facts offered when none answers
 NEWEST_BAND = 0.9  # with no period asked, facts scoring within this share of the best go newest first
+PHRASE_FORWARD_COVERAGE = 0.3  # least share of a long forward its key phrase's fact must explain
 LONG_MESSAGE_TERMS = 10  # more content words than this: a forwarded message, not a keyword query
 MIN_PHRASE_TERMS = 3  # shorter keyword phrases are too common to vouch for a whole message
 CLAIM_REPEATED = 0.8  # a message holding this share of a rated claim is answered with that rating
@@ -411,12 +412,27 @@ def number_contradictions(asked: Qualifiers, covered: Qualifiers) -> list[Gap]:
             continue
         same_unit = [n for n in covered.numbers if n.unit == said.unit]
         if said.place:
+            if _elsewhere(said, same_unit):
+                continue  # not a misquote: the fact has no such figure for that place (`figures_elsewhere`)
             same_unit = [n for n in same_unit if n.place == said.place] or same_unit
         if not same_unit or any(_same_value(said.value, n.value) for n in same_unit):
             continue
         closest = min(same_unit, key=lambda n: abs(n.value - said.value))
         gaps.append(Gap("number", (said.token,), (closest.token,), unit=said.unit))
     return gaps
+
+
+def figures_elsewhere(asked: Qualifiers, covered: Qualifiers) -> list[Gap]:
+    """Figures a message states for a place that the fact gives no figure of that kind for: a
+    district's rate neither confirms nor corrects its province's, nor the other way round."""
+    return [Gap("howmany", (said.token,)) for said in asked.numbers
+            if said.unit and not said.unit.startswith(LABEL) and said.unit not in RULES and said.place
+            and _elsewhere(said, [n for n in covered.numbers if n.unit == said.unit])]
+
+
+def _elsewhere(said: Number, same_unit: Sequence[Number]) -> bool:
+    """Every figure of the unit is stated for some other place than the one the message's figure is for."""
+    return said.unit not in RULES and bool(same_unit) and all(n.place and n.place != said.place for n in same_unit)
 
 
 def role_contradictions(asked: Qualifiers, covered: Qualifiers, groups: Iterable[frozenset[str]]) -> list[Gap]:
@@ -482,7 +498,7 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
         asked = query.qualifiers
         conflicts = (period_gaps(asked, covered, fact, months, "plan" in profile.terms.says)
                      + place_gaps(asked, covered, query.within)
-                     + programme_gaps(asked, covered) + label_gaps(asked, covered))
+                     + programme_gaps(asked, covered) + label_gaps(asked, covered) + figures_elsewhere(asked, covered))
         contradictions = number_contradictions(asked, covered) + role_contradictions(asked, covered, query.role_groups)
         claim = echo = 0.0
         states_correction = False
@@ -537,7 +553,10 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
         confidence = combine(coverage if excuse else plain_coverage, fact_side)
         phrase_scores = [phrase_containment(p, query_tokens, phrase_weights) for p in profile.phrases
                          if len(p) >= MIN_PHRASE_TERMS]
-        if long_message and phrase_scores:
+        # A long forward that names a key phrase of the fact is about it. A neutral fact must also explain
+        # some of the rest: shown for a scam it does not mention ("pendaftaran BLK Kupang … wajib transfer
+        # 500rb ke rekening panitia"), it would read as if it confirmed it. A rated fact answers anyway.
+        if long_message and phrase_scores and (bool(fact.verdict) or plain_coverage >= PHRASE_FORWARD_COVERAGE):
             confidence = max(confidence, max(phrase_scores))
         if claim >= CLAIM_REPEATED:
             confidence = max(confidence, claim)

@@ -152,6 +152,20 @@ def test_a_figure_of_a_narrower_measure_does_not_answer_the_broader_one(seeded_s
         "kemiskinan-ekstrem-ntt-2022-2023"
 
 
+def test_a_district_figure_neither_confirms_nor_corrects_its_province(seeded_service):
+    # Sumba Tengah's 31,78 percent (the poorest district) is no correction of a figure stated for NTT.
+    answer = check(seeded_service, "persentase penduduk miskin ntt maret 2023 20,05 persen ya?")
+    assert answer.kind == "fact" and answer.matches[0].fact.id == "kemiskinan-ntt-maret-2023"
+    assert not [g for m in answer.matches for g in m.differences if "31d78" in g.verified]
+
+
+def test_a_forward_that_only_names_a_fact_is_not_confirmed_by_it(seeded_service):
+    # The BLK fact shares "pendaftaran BLK Kupang", but says nothing of a fee: shown, it would read as a yes.
+    scam = ("Diteruskan berkali-kali: Pendaftaran BLK Kupang gratis tapi peserta wajib transfer 350rb ke "
+            "rekening panitia paling lambat tanggal 12. Sebarkan ke keluarga!")
+    assert not check(seeded_service, scam).answered
+
+
 def test_a_month_compared_with_another_is_covered_by_either(seeded_service):
     assert top(seeded_service, "persentase kemiskinan NTT September 2022 berapa, naik dari Maret 2022?") == \
         "kemiskinan-ntt-september-2022"
