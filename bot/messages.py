@@ -515,9 +515,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "site.action.other": {"id": "diperbarui", "en": "updated"},
     "console.welcome": {
         "id": "cekfakta: konsol lokal (tanpa Telegram) di atas basis fakta {facts} fakta. "
-              "Ketik kata kunci; baris kosong atau Ctrl-D untuk keluar.",
+              "Ketik kata kunci, atau perintah (dengan atau tanpa /): bantuan, start, topik, bahasa, "
+              "hapusdata. Baris kosong atau Ctrl-D untuk keluar.",
         "en": "cekfakta: local console (no Telegram) on a base of {facts} facts. "
-              "Type keywords; an empty line or Ctrl-D quits.",
+              "Type keywords, or a command (with or without /): help, start, topics, language, "
+              "deletedata. An empty line or Ctrl-D quits.",
+    },
+    "console.language_option": {"id": "ketik «bahasa {code}»: {name}", "en": "type «language {code}»: {name}"},
+    "console.forget_confirm": {
+        "id": "Ketik «ya» untuk menghapus; apa pun yang lain membatalkan.",
+        "en": "Type «yes» to delete; anything else cancels.",
     },
 }
 

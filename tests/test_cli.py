@@ -115,6 +115,31 @@ def test_console_chat_without_a_token(run_cli):
     assert "BSU" in result.stdout and "Halo!" in result.stdout
 
 
+def test_console_understands_the_citizen_commands_in_the_reply_language(run_cli):
+    result = run_cli(input="/help\nbantuan\n/start\ntopik\n/bahasa\n/foo\n/hapusdata\ntidak\n\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "bantuan, start, topik, bahasa" in out.splitlines()[0]  # the banner says what it accepts
+    assert out.count("Bantuan cekfakta") == 2 and "Hello" not in out and "Halo! Saya cekfakta" in out
+    assert "📚 Pilih topik:" in out and "Hoaks dan penipuan (6)" in out
+    assert "Pilih bahasa / Choose a language:" in out and "ketik «bahasa en»: English" in out
+    assert "Perintah itu tidak saya kenal" in out
+    assert "🗑️ Hapus semua data Anda?" in out and "Tidak ada yang dihapus." in out
+    assert "Cocok dengan kata" not in out and "Informasi itu belum ada" not in out  # no command was a question
+
+
+def test_console_language_is_chosen_for_the_rest_of_the_chat(run_cli):
+    out = run_cli(input="bahasa en\nhelp\nBSU hoaks\n\n").stdout
+    assert "Language set to English." in out and "cekfakta help" in out and "❌ HOAX\n" in out
+
+
+def test_console_commands_are_not_counted_as_questions(run_cli):
+    run_cli(input="/start\nstart\n/foo\nbantuan\nharga beras\n\n")
+    stats = json.loads(run_cli("stats").stdout)
+    assert sum(stats["unanswered"]) + sum(stats["answered"]) + sum(stats["near"]) == 1
+    assert not {"start", "foo", "bantuan"} & {w for w, *_ in stats["top_unanswered"]}
+
+
 def test_database_is_created_on_first_use_in_the_configured_path(run_cli, db_path):
     assert not db_path.exists()
     run_cli("ask", "blk")
