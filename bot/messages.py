@@ -458,6 +458,11 @@ TEXTS: dict[str, dict[str, str]] = {
                           "en": "This question has already been sent to our moderators."},
     "cli.unreadable": {"id": "tidak bisa membaca {path}: {problem}", "en": "cannot read {path}: {problem}"},
     "cli.bad_eval_file": {"id": "{path}: {problem}", "en": "{path}: {problem}"},
+    "cli.backup_exists": {
+        "id": "{path} sudah ada; pilih nama file baru untuk cadangan",
+        "en": "{path} exists; choose a new file name for the backup",
+    },
+    "cli.bad_backup": {"id": "{problem}", "en": "{problem}"},
     # -- issue 10: share links, charts, the digest, the public fact pages (kept together for merging) --
     "share.link": {"id": "🔗 Bagikan fakta ini: {url}", "en": "🔗 Share this fact: {url}"},
     "chart.title": {"id": "Pertanyaan per hari, {days} hari terakhir ({total} pertanyaan)",
