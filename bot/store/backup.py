@@ -20,11 +20,16 @@ MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' record of applied migra
 MIGRATIONS_NAME = "cekfakta"
 
 
+def folder_problem(path: Path) -> str:
+    """What is wrong when the database path is a folder (said alike by every command)."""
+    return f"{path} is a folder, not a database file (set CEKFAKTA_DB to a file)"
+
+
 def check_database(path: Path, thorough: bool = False) -> None:
     """Raise StoreError unless `path` is absent, empty, or a healthy cekfakta database.
     A quick check by default (pages and structure); `thorough` runs the full integrity check."""
     if path.is_dir():
-        raise StoreError(f"{path} is a folder, not a database file (set CEKFAKTA_DB to a file)")
+        raise StoreError(folder_problem(path))
     if not path.exists() or path.stat().st_size == 0:
         return
     try:
