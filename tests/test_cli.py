@@ -173,10 +173,11 @@ def test_claimreview_export_describes_every_rated_fact(run_cli, tmp_path):
     assert json.loads((tmp_path / "reviews.jsonld").read_text()) == reviews
 
 
-def test_claimreview_export_without_a_base_url_names_the_variable(run_cli):
+def test_claimreview_export_without_a_base_url_names_the_variable_and_the_flag(run_cli):
     result = run_cli("kb", "export", "--format", "claimreview")
     assert result.returncode == 78
     assert result.stdout == "" and "CEKFAKTA_PUBLIC_URL is not set" in result.stderr
+    assert "--base-url URL" in result.stderr
 
 
 def test_claimreview_base_url_can_be_given_on_the_command_line(run_cli):
