@@ -303,3 +303,25 @@ def test_eval_reports_a_missing_or_malformed_file_in_one_line(run_cli, tmp_path,
     assert result.returncode == 2
     assert result.stderr.startswith("cekfakta: ") and says in result.stderr
     assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
+
+
+def test_the_readme_examples_print_what_the_bot_prints(run_cli):
+    """Every `$ cekfakta ask …` in the README's console blocks, run: the output shown is the real one
+    (up to a line "…", where the README leaves the rest out)."""
+    import re
+    import shlex
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    examples = []
+    for block in re.findall(r"```console\n(.*?)```", readme, re.S):
+        for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            command, _, shown = chunk.partition("\n")
+            if command.startswith("cekfakta ask "):
+                examples.append((shlex.split(command)[1:], shown.rstrip("\n")))
+    assert len(examples) >= 4
+    for args, shown in examples:
+        real = run_cli(*args).stdout.rstrip("\n")
+        if shown.endswith("\n…"):
+            assert real.startswith(shown[:-1]), args
+        else:
+            assert real == shown, args
