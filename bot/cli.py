@@ -78,18 +78,21 @@ def _parser() -> argparse.ArgumentParser:
                         help="log lines as text or one JSON object a line (default: CEKFAKTA_LOG_FORMAT or text)")
     parser = argparse.ArgumentParser(
         prog="cekfakta", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_epilog(),
-        description="Keyword fact-check hotline. With TELEGRAM_BOT_TOKEN set, runs the Telegram bot; "
-                    "otherwise opens a local console chat.")
+        description="Keyword fact-check hotline. With TELEGRAM_BOT_TOKEN set, runs the Telegram bot; with "
+                    "CEKFAKTA_WA_TOKEN and CEKFAKTA_WA_PHONE_ID, the WhatsApp edge; with both, both in one "
+                    "process; otherwise opens a local console chat.")
     parser.add_argument("--version", action="version", version=f"cekfakta {__version__}")
     sub = parser.add_subparsers(dest="command")
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help_text, description=help_text, parents=[common])
 
-    run = command("run", "run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
-    run.add_argument("--webhook-url", help="public HTTPS URL for webhook mode (default: long polling)")
+    run = command("run", "run the bot: Telegram with TELEGRAM_BOT_TOKEN, WhatsApp with CEKFAKTA_WA_TOKEN and "
+                         "CEKFAKTA_WA_PHONE_ID, or both; with neither it stops (exit 78)")
+    run.add_argument("--webhook-url", help="Telegram's public HTTPS webhook URL (default: long polling)")
     run.add_argument("--listen", help="web server listen address (default: CEKFAKTA_WEBHOOK_LISTEN or 127.0.0.1)")
-    run.add_argument("--port", type=int, help="webhook listen port (default: CEKFAKTA_WEBHOOK_PORT or 8443)")
+    run.add_argument("--port", type=int, help="web server port for the webhooks (default: CEKFAKTA_WEBHOOK_PORT "
+                                              "or 8443)")
     run.add_argument("--secret-token", help=argparse.SUPPRESS)  # refused: see _dispatch
 
     command("console", "chat with the bot in this terminal, without Telegram")
