@@ -70,7 +70,8 @@ def build(size: int, seed: int = SEED, log: Callable[[str], None] = print) -> tu
     shutil.move(partial, path)
     for leftover in path.parent.glob(partial.name + "-*"):  # the -wal and -shm files, empty now
         leftover.unlink()
-    log(f"built in {elapsed:.0f} s ({elapsed / max(size, 1) * 1000:.1f} ms a fact)")
+    per_fact = f" ({elapsed / size * 1000:.1f} ms a fact)" if size else ""  # the bundled facts alone: no rate
+    log(f"built in {elapsed:.0f} s{per_fact}")
     return path, elapsed
 
 

@@ -7,9 +7,13 @@ state), so it runs headless and in a worker thread.
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from bot import messages
 from bot.trends import Trends
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 WIDTH, HEIGHT, DPI = 10.0, 7.0, 100  # inches and dots per inch: a 1000 x 700 PNG
 COLOURS = {"answered": "#2e7d32", "near": "#f9a825", "unanswered": "#9e9e9e", "words": "#c62828"}
@@ -17,8 +21,17 @@ COLOURS = {"answered": "#2e7d32", "near": "#f9a825", "unanswered": "#9e9e9e", "w
 
 def render_png(data: Trends, lang: str = "id") -> bytes:
     """The chart for `data`, as PNG bytes, with its texts in `lang`."""
+    buffer = io.BytesIO()
+    chart(data, lang).savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def chart(data: Trends, lang: str = "id") -> Figure:
+    """The chart's figure: questions per day above, the top unanswered words below. Counts of
+    questions are whole numbers, and so are the ticks of their axes."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
@@ -35,6 +48,7 @@ def render_png(data: Trends, lang: str = "id") -> bytes:
         bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
     days_axis.set_title(t("chart.title", days=len(data.days), total=data.total))
     days_axis.set_ylabel(t("chart.questions"))
+    days_axis.yaxis.set_major_locator(MaxNLocator(integer=True))
     step = max(1, len(data.days) // 10)
     labels = [messages.format_date(d.isoformat(), lang) for d in data.days]
     days_axis.set_xticks(list(positions)[::step], labels[::step], rotation=30, ha="right")
@@ -49,7 +63,5 @@ def render_png(data: Trends, lang: str = "id") -> bytes:
         words_axis.set_yticks([])
     words_axis.set_title(t("chart.top_words"))
     words_axis.set_xlabel(t("chart.questions"))
-
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
-    return buffer.getvalue()
+    words_axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+    return figure

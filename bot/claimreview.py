@@ -41,7 +41,8 @@ def claim_review(fact: Fact, base_url: str, publisher: str = "cekfakta") -> dict
     """One ClaimReview: the claim, its rating, the page it is published on, and the sources it rests on."""
     if not base_url:
         raise ConfigError("CEKFAKTA_PUBLIC_URL is not set: a ClaimReview's url must be the fact-checker's own "
-                          "page, so give the base URL where `cekfakta kb publish` output is served")
+                          "page, so give the base URL where `cekfakta kb publish` output is served "
+                          "(set CEKFAKTA_PUBLIC_URL, or pass --base-url URL)")
     value, name = RATINGS[fact.verdict]
     return {
         "@context": "https://schema.org",

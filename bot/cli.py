@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import __version__, messages
 from bot.claimreview import claim_reviews
@@ -40,6 +41,9 @@ from bot.logs import setup_logging
 from bot.models import Answer
 from bot.progress import bar, progress
 from bot.service import Service, open_service
+
+if TYPE_CHECKING:
+    from bot.citizens import Citizens
 
 logger = logging.getLogger("cekfakta")
 
@@ -74,18 +78,21 @@ def _parser() -> argparse.ArgumentParser:
                         help="log lines as text or one JSON object a line (default: CEKFAKTA_LOG_FORMAT or text)")
     parser = argparse.ArgumentParser(
         prog="cekfakta", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_epilog(),
-        description="Keyword fact-check hotline. With TELEGRAM_BOT_TOKEN set, runs the Telegram bot; "
-                    "otherwise opens a local console chat.")
+        description="Keyword fact-check hotline. With TELEGRAM_BOT_TOKEN set, runs the Telegram bot; with "
+                    "CEKFAKTA_WA_TOKEN and CEKFAKTA_WA_PHONE_ID, the WhatsApp edge; with both, both in one "
+                    "process; otherwise opens a local console chat.")
     parser.add_argument("--version", action="version", version=f"cekfakta {__version__}")
     sub = parser.add_subparsers(dest="command")
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help_text, description=help_text, parents=[common])
 
-    run = command("run", "run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
-    run.add_argument("--webhook-url", help="public HTTPS URL for webhook mode (default: long polling)")
+    run = command("run", "run the bot: Telegram with TELEGRAM_BOT_TOKEN, WhatsApp with CEKFAKTA_WA_TOKEN and "
+                         "CEKFAKTA_WA_PHONE_ID, or both; with neither it stops (exit 78)")
+    run.add_argument("--webhook-url", help="Telegram's public HTTPS webhook URL (default: long polling)")
     run.add_argument("--listen", help="web server listen address (default: CEKFAKTA_WEBHOOK_LISTEN or 127.0.0.1)")
-    run.add_argument("--port", type=int, help="webhook listen port (default: CEKFAKTA_WEBHOOK_PORT or 8443)")
+    run.add_argument("--port", type=int, help="web server port for the webhooks (default: CEKFAKTA_WEBHOOK_PORT "
+                                              "or 8443)")
     run.add_argument("--secret-token", help=argparse.SUPPRESS)  # refused: see _dispatch
 
     command("console", "chat with the bot in this terminal, without Telegram")
@@ -270,7 +277,7 @@ def console(service: Service, lang: str, chosen_lang: str | None) -> int:
     """An interactive chat in the terminal, through the same hotline service as Telegram and WhatsApp:
     its questions count in the statistics like any channel's."""
     from bot.citizens import Citizens
-    from bot.hotline import CONSOLE, Hotline
+    from bot.hotline import CONSOLE, Hotline, command_of
 
     try:
         citizens: Citizens | None = Citizens(service.store, service.settings.salt, service.settings.key_file)
@@ -288,10 +295,65 @@ def console(service: Service, lang: str, chosen_lang: str | None) -> int:
             return 0
         if not line.strip():
             return 0
+        words = line.split()
+        command = command_of(line)
+        if command is None and len(words) > 1 and words[-1].lower() in messages.LANGS:
+            command = "language" if command_of(" ".join(words[:-1])) == "language" else None  # "bahasa en"
+        if command is None and line.strip().startswith("/"):
+            command = "unknown"  # as Telegram does: a short help, never a question
+        if command == "language":
+            chosen_lang = _console_language(line, chosen_lang, lang)
+            lang = chosen_lang or lang
+            continue
+        if command is not None:
+            _console_command(command, service, citizens, who, lang)
+            print()
+            continue
         reply = hotline.ask(line, who, chosen_lang)
         print(messages.render_answer(reply.answer, reply.lang, messages.TEXT))
         print()
         hotline.record(reply, None, CONSOLE)  # no chat to write back to: no delivery, no correction
+
+
+def _console_language(line: str, chosen: str | None, lang: str) -> str | None:
+    """`bahasa` lists the languages; `bahasa en` (or `language id`) chooses one for the rest of the chat."""
+    words = line.split()
+    code = words[-1].lower() if len(words) > 1 else ""
+    if code in messages.LANGS:
+        print(messages.t("tg.language_set", code) + "\n")
+        return code
+    print(messages.t("tg.language_prompt", lang))
+    for option in messages.LANGS:
+        name = messages.t(f"wa.language_{option}", lang)
+        print("  " + messages.t("console.language_option", lang, code=option, name=name))
+    print()
+    return chosen
+
+
+def _console_command(command: str, service: Service, citizens: Citizens | None, who: str, lang: str) -> None:
+    """A citizen command typed in the console (see `bot.hotline.COMMANDS`), with the texts Telegram's
+    commands reply with, as plain text: nothing of it is logged as a question."""
+    from collections import Counter
+
+    if command == "topics":
+        counts = Counter(f.topic for f in service.store.facts())
+        print(messages.t("tg.topics", lang))
+        for key, labels in service.topics.items():
+            if counts.get(key):
+                print(f"  • {labels.get(lang) or labels['id']} ({counts[key]})")
+    elif command == "forget":
+        print(messages.t("tg.forget_prompt", lang))
+        print(messages.t("console.forget_confirm", lang))
+        try:
+            confirmed = input("> ").strip().lower() in ("ya", "yes", "y")
+        except EOFError:
+            confirmed = False
+        if confirmed and citizens is not None:
+            citizens.forget(who)
+        print(messages.t("tg.forgotten" if confirmed else "tg.forget_cancelled", lang))
+    else:
+        key = {"help": "tg.help", "start": "tg.start"}.get(command, "tg.unknown_command")
+        print(messages.html_to_text(messages.t(key, lang)))
 
 
 def ask(service: Service, args: argparse.Namespace, chosen_lang: str | None) -> int:

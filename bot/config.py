@@ -46,8 +46,8 @@ class Variable:
 
 
 VARIABLES: tuple[Variable, ...] = (
-    Variable("TELEGRAM_BOT_TOKEN", "(none)", "the bot's token from @BotFather; `cekfakta run` needs it, "
-             "`cekfakta` without it opens the console chat"),
+    Variable("TELEGRAM_BOT_TOKEN", "(none)", "the bot's token from @BotFather; `cekfakta run` needs it or the "
+             "WhatsApp variables (`CEKFAKTA_WA_*`), and `cekfakta` without either opens the console chat"),
     Variable("CEKFAKTA_DB", "user data folder", "the SQLite database; created and seeded on first use"),
     Variable("CEKFAKTA_KNOWLEDGE", "the bundled `knowledge/`",
              "knowledge folder imported on first use and whenever its files change"),
@@ -64,8 +64,10 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("CEKFAKTA_WEBHOOK_PORT", "8443", "port of the webhook server (`run --port`)"),
     Variable("CEKFAKTA_WEBHOOK_SECRET", "(random at each start)", "secret token Telegram must send with each "
              "webhook request; only from the environment, since a command line is visible to every user in `ps`"),
-    Variable("CEKFAKTA_METRICS_PORT", "0 (off)", "in polling mode, serve `/metrics` and `/healthz` on this port "
-             "(webhook mode serves them on the webhook port)"),
+    Variable("CEKFAKTA_METRICS_PORT", "0 (off)", "with Telegram's long polling, the web server's port (`/metrics`, "
+             "`/healthz`, and WhatsApp's webhook when configured); 0: no web server, unless WhatsApp needs one, "
+             "then on `CEKFAKTA_WEBHOOK_PORT`. A Telegram webhook or WhatsApp alone always uses "
+             "`CEKFAKTA_WEBHOOK_PORT`"),
     Variable("CEKFAKTA_OWNER_IDS", "(none)", "comma-separated Telegram user ids of the owners, who manage moderators"),
     Variable("CEKFAKTA_REVIEW", "single", "`single`: a moderator's change is served at once; "
              "`two-person`: it waits for a second moderator"),
@@ -105,7 +107,8 @@ VARIABLES: tuple[Variable, ...] = (
              "`cekfakta_update:id`) for notices to someone who last wrote over 24 hours ago; without it such "
              "notices are recorded undeliverable"),
     Variable("CEKFAKTA_WA_PATH", "/whatsapp", "path of the WhatsApp webhook on the web server"),
-    Variable("CEKFAKTA_WA_API_URL", DEFAULT_WA_API_URL, "Graph API base URL (tests point it at a local fake)"),
+    Variable("CEKFAKTA_WA_API_URL", DEFAULT_WA_API_URL, "Graph API base URL with its version (v22.0, the one "
+             "this edge was tested with; change it when Meta retires that version); tests point it at a local fake"),
     Variable("CEKFAKTA_ENV_FILE", ".env", "file of `NAME=value` lines read before the environment "
              "(the environment wins); a missing default file is ignored"),
 )
@@ -249,7 +252,8 @@ class Settings:
         """Raise ConfigError unless the token looks like one @BotFather issues."""
         if not self.token:
             raise ConfigError("TELEGRAM_BOT_TOKEN is not set: `cekfakta run` needs the bot's token from "
-                              "@BotFather (`cekfakta console` chats without Telegram)")
+                              "@BotFather, or CEKFAKTA_WA_TOKEN and CEKFAKTA_WA_PHONE_ID for WhatsApp "
+                              "(`cekfakta console` chats without either)")
         if not _TOKEN.match(self.token):
             raise ConfigError("TELEGRAM_BOT_TOKEN is malformed: expected '<digits>:<35 characters>' "
                               "as given by @BotFather")

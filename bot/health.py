@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from bot.store import reports
+from bot.store.backup import folder_problem
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class Health:
 def check_database(path: Path) -> Health:
     """Open the database read-only, run the quick check, count the active facts."""
     path = Path(path)
+    if path.is_dir():
+        return Health(False, folder_problem(path))
     if not path.is_file():
         return Health(False, f"no database at {path} (start the bot or run `cekfakta kb load` once)")
     try:

@@ -21,6 +21,20 @@ if TYPE_CHECKING:  # `cekfakta ask` records nothing, so it starts without the ci
 
 TELEGRAM, WHATSAPP, CONSOLE = "tg", "wa", "console"
 MAX_NUMBER = 2**53  # numbers in buttons and commands: ASCII digits, 1 up to this (SQLite's integers are 64-bit)
+# Citizens' commands as channels without a command menu (WhatsApp, the console) take them: a word or
+# two, with or without a leading "/", in any case. Each edge shows them its own way.
+COMMANDS = {
+    "topik": "topics", "topics": "topics", "menu": "topics",
+    "bahasa": "language", "language": "language",
+    "hapusdata": "forget", "hapus data": "forget", "deletedata": "forget", "delete data": "forget",
+    "bantuan": "help", "help": "help",
+    "start": "start", "mulai": "start",
+}
+
+
+def command_of(text: str) -> str | None:
+    """The citizen command `text` is ("topics", "language", "forget", "help", "start"), else None: a question."""
+    return COMMANDS.get(" ".join(text.lower().strip().lstrip("/").split()))
 
 
 @dataclass(frozen=True)

@@ -458,6 +458,11 @@ TEXTS: dict[str, dict[str, str]] = {
                           "en": "This question has already been sent to our moderators."},
     "cli.unreadable": {"id": "tidak bisa membaca {path}: {problem}", "en": "cannot read {path}: {problem}"},
     "cli.bad_eval_file": {"id": "{path}: {problem}", "en": "{path}: {problem}"},
+    "cli.backup_exists": {
+        "id": "{path} sudah ada; pilih nama file baru untuk cadangan",
+        "en": "{path} exists; choose a new file name for the backup",
+    },
+    "cli.bad_backup": {"id": "{problem}", "en": "{problem}"},
     # -- issue 10: share links, charts, the digest, the public fact pages (kept together for merging) --
     "share.link": {"id": "🔗 Bagikan fakta ini: {url}", "en": "🔗 Share this fact: {url}"},
     "chart.title": {"id": "Pertanyaan per hari, {days} hari terakhir ({total} pertanyaan)",
@@ -515,9 +520,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "site.action.other": {"id": "diperbarui", "en": "updated"},
     "console.welcome": {
         "id": "cekfakta: konsol lokal (tanpa Telegram) di atas basis fakta {facts} fakta. "
-              "Ketik kata kunci; baris kosong atau Ctrl-D untuk keluar.",
+              "Ketik kata kunci, atau perintah (dengan atau tanpa /): bantuan, start, topik, bahasa, "
+              "hapusdata. Baris kosong atau Ctrl-D untuk keluar.",
         "en": "cekfakta: local console (no Telegram) on a base of {facts} facts. "
-              "Type keywords; an empty line or Ctrl-D quits.",
+              "Type keywords, or a command (with or without /): help, start, topics, language, "
+              "deletedata. An empty line or Ctrl-D quits.",
+    },
+    "console.language_option": {"id": "ketik «bahasa {code}»: {name}", "en": "type «language {code}»: {name}"},
+    "console.forget_confirm": {
+        "id": "Ketik «ya» untuk menghapus; apa pun yang lain membatalkan.",
+        "en": "Type «yes» to delete; anything else cancels.",
     },
 }
 

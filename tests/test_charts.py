@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import MODERATOR, OWNER
 
-from bot.charts import render_png
+from bot.charts import chart, render_png
 from bot.trends import Trends, ignored_words, spikes, trends
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -147,3 +147,11 @@ def test_the_digest_is_off_by_default_and_scheduled_when_configured(tg_settings,
     configured = replace(tg_settings, digest_time="07:30", timezone="Asia/Makassar")
     [job] = build_application(service, configured).job_queue.get_jobs_by_name(DIGEST_JOB)
     assert job.callback.__name__ == "send_digest"
+
+
+def test_the_chart_counts_questions_in_whole_numbers():
+    days = tuple(date(2025, 3, 1) + timedelta(days=i) for i in range(30))
+    few = Trends(days, (0,) * 29 + (1,), (0,) * 30, (0,) * 30, (("beras", 1),), True)  # one question: 0.25 ticks before
+    days_axis, words_axis = chart(few, "id").axes
+    figure_ticks = list(days_axis.get_yticks()) + list(words_axis.get_xticks())
+    assert figure_ticks and all(float(tick).is_integer() for tick in figure_ticks)

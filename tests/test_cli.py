@@ -115,6 +115,31 @@ def test_console_chat_without_a_token(run_cli):
     assert "BSU" in result.stdout and "Halo!" in result.stdout
 
 
+def test_console_understands_the_citizen_commands_in_the_reply_language(run_cli):
+    result = run_cli(input="/help\nbantuan\n/start\ntopik\n/bahasa\n/foo\n/hapusdata\ntidak\n\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "bantuan, start, topik, bahasa" in out.splitlines()[0]  # the banner says what it accepts
+    assert out.count("Bantuan cekfakta") == 2 and "Hello" not in out and "Halo! Saya cekfakta" in out
+    assert "📚 Pilih topik:" in out and "Hoaks dan penipuan (6)" in out
+    assert "Pilih bahasa / Choose a language:" in out and "ketik «bahasa en»: English" in out
+    assert "Perintah itu tidak saya kenal" in out
+    assert "🗑️ Hapus semua data Anda?" in out and "Tidak ada yang dihapus." in out
+    assert "Cocok dengan kata" not in out and "Informasi itu belum ada" not in out  # no command was a question
+
+
+def test_console_language_is_chosen_for_the_rest_of_the_chat(run_cli):
+    out = run_cli(input="bahasa en\nhelp\nBSU hoaks\n\n").stdout
+    assert "Language set to English." in out and "cekfakta help" in out and "❌ HOAX\n" in out
+
+
+def test_console_commands_are_not_counted_as_questions(run_cli):
+    run_cli(input="/start\nstart\n/foo\nbantuan\nharga beras\n\n")
+    stats = json.loads(run_cli("stats").stdout)
+    assert sum(stats["unanswered"]) + sum(stats["answered"]) + sum(stats["near"]) == 1
+    assert not {"start", "foo", "bantuan"} & {w for w, *_ in stats["top_unanswered"]}
+
+
 def test_database_is_created_on_first_use_in_the_configured_path(run_cli, db_path):
     assert not db_path.exists()
     run_cli("ask", "blk")
@@ -148,10 +173,11 @@ def test_claimreview_export_describes_every_rated_fact(run_cli, tmp_path):
     assert json.loads((tmp_path / "reviews.jsonld").read_text()) == reviews
 
 
-def test_claimreview_export_without_a_base_url_names_the_variable(run_cli):
+def test_claimreview_export_without_a_base_url_names_the_variable_and_the_flag(run_cli):
     result = run_cli("kb", "export", "--format", "claimreview")
     assert result.returncode == 78
     assert result.stdout == "" and "CEKFAKTA_PUBLIC_URL is not set" in result.stderr
+    assert "--base-url URL" in result.stderr
 
 
 def test_claimreview_base_url_can_be_given_on_the_command_line(run_cli):
@@ -277,3 +303,25 @@ def test_eval_reports_a_missing_or_malformed_file_in_one_line(run_cli, tmp_path,
     assert result.returncode == 2
     assert result.stderr.startswith("cekfakta: ") and says in result.stderr
     assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
+
+
+def test_the_readme_examples_print_what_the_bot_prints(run_cli):
+    """Every `$ cekfakta ask …` in the README's console blocks, run: the output shown is the real one
+    (up to a line "…", where the README leaves the rest out)."""
+    import re
+    import shlex
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    examples = []
+    for block in re.findall(r"```console\n(.*?)```", readme, re.S):
+        for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            command, _, shown = chunk.partition("\n")
+            if command.startswith("cekfakta ask "):
+                examples.append((shlex.split(command)[1:], shown.rstrip("\n")))
+    assert len(examples) >= 4
+    for args, shown in examples:
+        real = run_cli(*args).stdout.rstrip("\n")
+        if shown.endswith("\n…"):
+            assert real.startswith(shown[:-1]), args
+        else:
+            assert real == shown, args

@@ -79,10 +79,10 @@ def test_an_unknown_cekfakta_variable_is_warned_about(run_cli):
     assert "Unknown variables ignored (typos?): CEKFAKTA_WEBHOOK_PROT" in result.stderr
 
 
-def test_every_variable_is_in_the_readme_table_with_its_default():
+def test_every_variable_is_in_the_readme_table_with_its_default_and_meaning():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for variable in VARIABLES:
-        assert f"| `{variable.name}` | {variable.default} |" in readme, variable.name
+    for variable in VARIABLES:  # as `cekfakta --help` says it
+        assert f"| `{variable.name}` | {variable.default} | {variable.meaning} |" in readme, variable.name
 
 
 def test_every_variable_the_code_reads_is_declared():
@@ -117,6 +117,20 @@ def test_run_without_a_token_is_a_configuration_error_not_a_console(run_cli):
     assert result.returncode == 78
     assert result.stderr.strip().startswith("cekfakta: TELEGRAM_BOT_TOKEN is not set")
     assert result.stdout == ""
+    assert "or CEKFAKTA_WA_TOKEN and CEKFAKTA_WA_PHONE_ID for WhatsApp" in result.stderr
+
+
+def test_run_is_documented_as_telegram_or_whatsapp_or_both(run_cli):
+    from bot.cli import _parser
+
+    run_help = next(a for a in _parser()._actions if a.dest == "command").choices["run"].description
+    assert "WhatsApp with CEKFAKTA_WA_TOKEN" in run_help and "exit 78" in run_help
+    assert "WhatsApp with CEKFAKTA_WA_TOKEN" in run_cli("--help").stdout
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `cekfakta run "))
+    assert "WhatsApp with `CEKFAKTA_WA_TOKEN`" in row and "exit code 78" in row
+    assert "Telegram's polling mode that server listens on" not in readme
+    assert "only sends messages to recipients registered in advance" in readme
 
 
 def test_the_secret_token_is_refused_on_the_command_line(run_cli):

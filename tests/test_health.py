@@ -34,6 +34,13 @@ def test_no_database_is_unhealthy_and_not_created(run_cli, db_path):
     assert not db_path.exists() and not db_path.parent.exists()
 
 
+def test_a_folder_is_named_as_a_folder_as_every_command_does(run_cli, tmp_path):
+    result = run_cli("health", env={"CEKFAKTA_DB": str(tmp_path)})
+    assert result.returncode == 1  # unhealthy, as Docker's HEALTHCHECK reads it
+    assert _one_line(result.stderr) == f"cekfakta: {tmp_path} is a folder, not a database file (set CEKFAKTA_DB to a file)"
+    assert f"{tmp_path} is a folder, not a database file" in run_cli("ask", "blk", env={"CEKFAKTA_DB": str(tmp_path)}).stderr
+
+
 @pytest.mark.parametrize("make", ["empty file", "schema without facts"])
 def test_an_empty_database_is_unhealthy(run_cli, db_path, make):
     db_path.parent.mkdir(parents=True)

@@ -11,7 +11,7 @@ from conftest import OWNER
 from fakes import POISON_POLL, Updates, post_webhook
 from test_tg_run import _env, _free_port, running, stop
 
-from bot.errors import EXIT_CONFIG, EXIT_TEMPFAIL
+from bot.errors import EXIT_CONFIG, EXIT_TEMPFAIL, EXIT_USAGE
 
 pytestmark = pytest.mark.e2e
 
@@ -79,15 +79,21 @@ def test_cli_backup_and_restore(run_cli, tmp_path, db_path):
     copy = tmp_path / "copies" / "backup.db"
     made = run_cli("backup", str(copy))
     assert made.returncode == 0, made.stderr
-    assert run_cli("backup", str(copy)).stderr.strip() == f"cekfakta: {copy} exists; choose a new file name for the backup"
+    assert sorted(p.name for p in copy.parent.iterdir()) == ["backup.db"]  # one file, no -wal or -shm
+    again = run_cli("backup", str(copy))
+    assert again.stderr.strip() == f"cekfakta: {copy} exists; choose a new file name for the backup"
+    assert again.returncode == EXIT_USAGE  # a bad command line, not the configuration
+    assert run_cli("restore", str(tmp_path / "missing.db")).returncode == EXIT_USAGE
     foreign = tmp_path / "foreign.db"
     subprocess.run([sys.executable, "-c", f"import sqlite3; sqlite3.connect({str(foreign)!r}).execute('create table t(x)')"],
                    check=True)
     refused = run_cli("restore", str(foreign))
-    assert refused.returncode == EXIT_CONFIG and "another application" in refused.stderr and "Traceback" not in refused.stderr
+    assert refused.returncode == EXIT_USAGE and "another application" in refused.stderr and "Traceback" not in refused.stderr
     restored = run_cli("restore", str(copy))
     assert restored.returncode == 0, restored.stderr
     assert "previous database" in restored.stdout
+    kept = [p.name for p in db_path.parent.iterdir() if ".before-restore-" in p.name]
+    assert len(kept) == 1 and not kept[0].endswith(("-wal", "-shm"))  # the saved copy is one file
 
 
 @pytest.mark.parametrize("content, problem", [

@@ -473,3 +473,9 @@ def test_telegram_and_whatsapp_in_one_process_share_one_web_server(bot_api, grap
         assert httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200
         stderr = stop(process)
     assert process.returncode == 0, stderr
+
+
+async def test_start_is_a_command_not_a_question(whatsapp):
+    [reply] = await whatsapp.say("/start")
+    assert body(reply).startswith("Kirim kata kunci untuk dicek. Perintah:")
+    assert whatsapp.service.store.people.queries_since("2000-01-01") == 0

@@ -14,17 +14,22 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.errors import StoreError
+from bot.errors import StoreError, UserError
 
 MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' record of applied migrations
 MIGRATIONS_NAME = "cekfakta"
+
+
+def folder_problem(path: Path) -> str:
+    """What is wrong when the database path is a folder (said alike by every command)."""
+    return f"{path} is a folder, not a database file (set CEKFAKTA_DB to a file)"
 
 
 def check_database(path: Path, thorough: bool = False) -> None:
     """Raise StoreError unless `path` is absent, empty, or a healthy cekfakta database.
     A quick check by default (pages and structure); `thorough` runs the full integrity check."""
     if path.is_dir():
-        raise StoreError(f"{path} is a folder, not a database file (set CEKFAKTA_DB to a file)")
+        raise StoreError(folder_problem(path))
     if not path.exists() or path.stat().st_size == 0:
         return
     try:
@@ -54,8 +59,8 @@ def check_database(path: Path, thorough: bool = False) -> None:
 
 def backup(database: Path, target: Path) -> None:
     """Copy the live database to `target` (a new file), consistently, while others may write."""
-    if target.exists():
-        raise StoreError(f"{target} exists; choose a new file name for the backup")
+    if target.exists():  # a bad command line, not a configuration error
+        raise UserError("cli.backup_exists", path=str(target))
     check_database(database)
     if not database.exists():
         raise StoreError(f"{database} does not exist; nothing to back up")
@@ -65,6 +70,7 @@ def backup(database: Path, target: Path) -> None:
         copy = sqlite3.connect(target)
         try:
             source.backup(copy)
+            copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file: no -wal or -shm beside it
         finally:
             copy.close()
     except sqlite3.Error as e:
@@ -77,11 +83,15 @@ def backup(database: Path, target: Path) -> None:
 
 def restore(copy: Path, database: Path) -> Path | None:
     """Replace the database with a checked copy; returns where the previous database was kept."""
+    # A bad copy is a bad command line (exit 2); a bad database (CEKFAKTA_DB) is a configuration error.
     if not copy.is_file():
-        raise StoreError(f"{copy} is not a file")
+        raise UserError("cli.bad_backup", problem=f"{copy} is not a file")
     if copy.stat().st_size == 0:
-        raise StoreError(f"{copy} is empty; it is not a backup")
-    check_database(copy, thorough=True)
+        raise UserError("cli.bad_backup", problem=f"{copy} is empty; it is not a backup")
+    try:
+        check_database(copy, thorough=True)
+    except StoreError as e:
+        raise UserError("cli.bad_backup", problem=str(e)) from None
     check_database(database)
     kept = None
     if database.exists() and database.stat().st_size:

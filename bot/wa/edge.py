@@ -31,7 +31,7 @@ from pywa_async.types import Button, Section, SectionList, SectionRow
 from bot import messages
 from bot.citizens import Citizens
 from bot.config import Settings
-from bot.hotline import WHATSAPP, Choice, Hotline
+from bot.hotline import WHATSAPP, Choice, Hotline, command_of
 from bot.service import Service
 from bot.wa import render
 from bot.wa.render import Choices, Outgoing
@@ -41,12 +41,6 @@ T = TypeVar("T")
 
 CONSENT_SECONDS = 24 * 3600  # how long an unanswered question waits for "📨 Teruskan" (in memory only)
 CAPTIONED = ("image", "video", "document")  # media whose caption is checked like a text
-COMMANDS = {
-    "topik": "topics", "topics": "topics", "menu": "topics",
-    "bahasa": "language", "language": "language",
-    "hapusdata": "forget", "hapus data": "forget", "deletedata": "forget", "delete data": "forget",
-    "bantuan": "help", "help": "help",
-}
 
 
 class WhatsAppEdge:
@@ -117,7 +111,7 @@ class WhatsAppEdge:
         if not text or not text.strip():
             await self.send(address, Outgoing((messages.t("wa.nontext", lang),)))
             return
-        command = COMMANDS.get(" ".join(text.lower().strip().lstrip("/").split()))
+        command = command_of(text)
         if command is not None:
             await self._command(command, address, who, lang)
             return
