@@ -27,6 +27,7 @@ ENOUGH_CANDIDATES = 5  # a first search that finds this many facts needs no broa
 CANDIDATES = 40  # facts re-ranked per query
 MIN_CORRECTABLE = 4  # shorter words are too ambiguous to correct
 PROFILE_CACHE = 4096  # fact profiles kept in memory
+INTERNED_TERMS = 200_000  # shared profile terms kept before the memory is cleared
 _SAFE_TERM = re.compile(r"^[a-z0-9]+$")
 CLITICS = ("nya", "lah", "kah", "pun", "ku", "mu")
 TOPICAL_SPECIFICITY = 0.5  # words more common than this ("minta", "waktu") do not make a sentence topical
@@ -71,6 +72,9 @@ class Checker:
         self.store = store
         self.analyzer = analyzer
         self._profiles: OrderedDict[tuple[str, int, str], match.Profile] = OrderedDict()
+        self._interned: dict[tuple[str, str, str], Term] = {}  # the terms of fact profiles, shared
+        self._plain: dict[str, Term] = {}  # fact words read by the analyzer, not stored with their forms
+        self._terms_for = ""  # the lexicon fingerprint those terms were read with
         self._within = {key: place.within for key, place in analyzer.places.items()}
         self._weights: _PhraseWeights | None = None
         months = analyzer.lexicon.months
@@ -329,9 +333,23 @@ class Checker:
             return profile
         terms = hit.terms
         forms = hit.forms  # stems and kinds, computed when the fact was indexed
+        if self._terms_for != key[2]:  # words taught in the chat change stems and kinds
+            self._terms_for = key[2]
+            self._interned.clear()
+            self._plain.clear()
+        elif len(self._interned) > INTERNED_TERMS:
+            self._interned.clear()
+        built: dict[str, Term] = {}
+
+        def term_of(token: str) -> Term:
+            term = built.get(token)
+            if term is None:
+                form = forms.get(token)
+                term = built[token] = self._intern(*form, token) if form else self._plain_term(token)
+            return term
 
         def as_terms(tokens: tuple[str, ...]) -> tuple[Term, ...]:
-            return tuple(Term(t, *forms[t]) if t in forms else self._term(t) for t in tokens)
+            return tuple(map(term_of, tokens))
 
         keywords = tuple(as_terms(k) for k in terms.keywords)
         claim = as_terms(terms.claim)
@@ -346,6 +364,24 @@ class Checker:
 
     def _term(self, token: str) -> Term:
         return Term(token, self.analyzer.stem(token), self.analyzer.kind(token))
+
+    def _intern(self, stem: str, kind: str, token: str) -> Term:
+        """One shared `Term` per word, stem and kind: fact profiles repeat the same words, and sharing
+        them saves building them and the garbage collector's time."""
+        key = (token, stem, kind)
+        term = self._interned.get(key)
+        if term is None:
+            term = self._interned[key] = Term(token, stem, kind)
+        return term
+
+    def _plain_term(self, token: str) -> Term:
+        """A fact's word not stored with its forms, read by the analyzer (once per lexicon)."""
+        term = self._plain.get(token)
+        if term is None:
+            if len(self._plain) > INTERNED_TERMS:
+                self._plain.clear()
+            term = self._plain[token] = self._term(token)
+        return term
 
 
 JAKARTA_IN_MIN = 6  # "-in" verbs are read as "-kan"/"-i" verbs from this length ("bikinin")
