@@ -11,14 +11,28 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot import match
-from bot.analysis import FIGURE, LOOKUP, QUESTION, WEAK, Analyzer, Part, Qualifiers, Reading, Term, union
+from bot.analysis import (
+    FIGURE,
+    LOOKUP,
+    QUESTION,
+    WEAK,
+    Analyzer,
+    Part,
+    Qualifiers,
+    Reading,
+    Term,
+    load_fact_terms,
+    union,
+)
 from bot.models import Answer, Match
 from bot.store import Hit, Store, Vocabulary
+from bot.store.facts import read_forms
 
 MAX_QUERY_CHARS = 4096  # Telegram's message limit; longer input is cut, not refused
 MAX_MATCH_TERMS = 24  # the rarest words of a long message are enough to find its candidates
@@ -331,10 +345,19 @@ class Checker:
         if profile is not None:
             self._profiles.move_to_end(key)
             return profile
-        terms = hit.terms
-        forms = hit.forms  # stems and kinds, computed when the fact was indexed
-        if self._terms_for != key[2]:  # words taught in the chat change stems and kinds
-            self._terms_for = key[2]
+        profile = match.Profile(frozenset(hit.words.split()), frozenset(hit.stems.split()),
+                                partial(self._details, hit.analysis, hit.forms_json, key[2]))
+        self._profiles[key] = profile
+        if len(self._profiles) > PROFILE_CACHE:
+            self._profiles.popitem(last=False)
+        return profile
+
+    def _details(self, analysis: str | None, forms_json: str | None, fingerprint: str) -> match.Details:
+        """A fact's phrases and anchors as terms, from what was stored when it was indexed."""
+        terms = load_fact_terms(analysis)
+        forms = read_forms(forms_json)  # stems and kinds, computed when the fact was indexed
+        if self._terms_for != fingerprint:  # words taught in the chat change stems and kinds
+            self._terms_for = fingerprint
             self._interned.clear()
             self._plain.clear()
         elif len(self._interned) > INTERNED_TERMS:
@@ -354,13 +377,8 @@ class Checker:
         keywords = tuple(as_terms(k) for k in terms.keywords)
         claim = as_terms(terms.claim)
         phrases = keywords + ((claim,) if claim else ())
-        profile = match.Profile(frozenset(hit.words.split()), frozenset(hit.stems.split()), phrases, claim,
-                                frozenset(terms.correction), tuple(as_terms(a) for a in terms.anchors),
-                                tuple(as_terms(a) for a in terms.topic_anchors), terms)
-        self._profiles[key] = profile
-        if len(self._profiles) > PROFILE_CACHE:
-            self._profiles.popitem(last=False)
-        return profile
+        return match.Details(phrases, claim, frozenset(terms.correction), tuple(as_terms(a) for a in terms.anchors),
+                             tuple(as_terms(a) for a in terms.topic_anchors), terms)
 
     def _term(self, token: str) -> Term:
         return Term(token, self.analyzer.stem(token), self.analyzer.kind(token))

@@ -18,9 +18,10 @@ names the difference.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from bot.analysis import (
     CHECK,
@@ -82,17 +83,63 @@ RULES = frozenset({"money", TIME})  # amounts set for an area hold in the places
 
 
 @dataclass(frozen=True)
-class Profile:
-    """The words of a fact, prepared once per fact version for re-ranking."""
+class Details:
+    """What re-ranking reads of a fact beyond its words."""
 
-    words: frozenset[str]
-    stems: frozenset[str]
     phrases: tuple[tuple[Term, ...], ...]  # keyword phrases and the rated claim
     claim: tuple[Term, ...] = ()  # the rated claim's terms, when the fact rates one
     correction: frozenset[str] = frozenset()  # words of the statement that the claim lacks
     anchors: tuple[tuple[Term, ...], ...] = ()  # its key content: keyword phrases, claim, first sentence,
     topic_anchors: tuple[tuple[Term, ...], ...] = ()  # ... and each place it is about (these without)
     terms: FactTerms = field(default_factory=lambda: FactTerms(()))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The words of a fact, prepared once per fact version for re-ranking.
+
+    Its `Details` are prepared (by `prepare`, once) only when first read: most candidates are set aside
+    by their words alone (`relevant`, `_hopeless`), and need no more.
+    """
+
+    words: frozenset[str]
+    stems: frozenset[str]
+    prepare: Callable[[], Details] = field(default=lambda: Details(()), compare=False, repr=False)
+
+    @cached_property
+    def details(self) -> Details:
+        """The rest of what re-ranking reads of the fact."""
+        return self.prepare()
+
+    @property
+    def phrases(self) -> tuple[tuple[Term, ...], ...]:
+        """Keyword phrases and the rated claim."""
+        return self.details.phrases
+
+    @property
+    def claim(self) -> tuple[Term, ...]:
+        """The rated claim's terms, when the fact rates one."""
+        return self.details.claim
+
+    @property
+    def correction(self) -> frozenset[str]:
+        """Words of the statement that the claim lacks."""
+        return self.details.correction
+
+    @property
+    def anchors(self) -> tuple[tuple[Term, ...], ...]:
+        """Its key content: keyword phrases, claim, first sentence, and each place it is about."""
+        return self.details.anchors
+
+    @property
+    def topic_anchors(self) -> tuple[tuple[Term, ...], ...]:
+        """Its key content without the places."""
+        return self.details.topic_anchors
+
+    @property
+    def terms(self) -> FactTerms:
+        """The fact's analysed terms."""
+        return self.details.terms
 
 
 @dataclass(frozen=True)
