@@ -187,6 +187,9 @@ def display_token(token: str) -> str:
     return _DECIMAL_TOKEN.sub(",", token)
 
 
+CANONICAL_MEMO = 65536  # word windows whose canonical form is remembered
+
+
 class Normalizer:
     """Rewrites token sequences to canonical forms, longest phrase first.
 
@@ -204,6 +207,7 @@ class Normalizer:
         self._longest = max((len(k) for k in self._table), default=1)
         # Single words rewritten to something else: slang, abbreviations, misspellings.
         self.variants = frozenset(k[0] for k, v in self._table.items() if len(k) == 1 and k != v)
+        self._memo: dict[tuple[str, ...], tuple[str, ...]] = {}  # see canonical_words
 
     def tokens(self, text: str) -> list[str]:
         """The canonical tokens of `text`."""
@@ -222,6 +226,15 @@ class Normalizer:
                 break
             words = rewritten
         return thousands(words)
+
+    def canonical_words(self, words: tuple[str, ...]) -> tuple[str, ...]:
+        """`canonical` of a few words, remembered (the matcher asks it of every window of a message)."""
+        found = self._memo.get(words)
+        if found is None:
+            if len(self._memo) >= CANONICAL_MEMO:
+                self._memo.clear()
+            found = self._memo[words] = tuple(self.canonical(words))
+        return found
 
     def _rewrite(self, words: list[str]) -> list[str]:
         out: list[str] = []
