@@ -345,7 +345,7 @@ class Checker:
         if profile is not None:
             self._profiles.move_to_end(key)
             return profile
-        profile = match.Profile(frozenset(hit.words.split()), frozenset(hit.stems.split()),
+        profile = match.Profile(dict.fromkeys(hit.words.split()), dict.fromkeys(hit.stems.split()),
                                 partial(self._details, hit.analysis, hit.forms_json, key[2]))
         self._profiles[key] = profile
         if len(self._profiles) > PROFILE_CACHE:
@@ -377,8 +377,11 @@ class Checker:
         keywords = tuple(as_terms(k) for k in terms.keywords)
         claim = as_terms(terms.claim)
         phrases = keywords + ((claim,) if claim else ())
-        return match.Details(phrases, claim, frozenset(terms.correction), tuple(as_terms(a) for a in terms.anchors),
+        details = match.Details(phrases, claim, frozenset(terms.correction), tuple(as_terms(a) for a in terms.anchors),
                              tuple(as_terms(a) for a in terms.topic_anchors), terms)
+        if self._weights is not None:  # the re-ranker weighs these words: their counts in one query, not one each
+            self._weights.vocabulary.doc_freq.load(t for t in built if t not in self._weights)
+        return details
 
     def _term(self, token: str) -> Term:
         return Term(token, self.analyzer.stem(token), self.analyzer.kind(token))

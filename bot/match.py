@@ -102,8 +102,10 @@ class Profile:
     by their words alone (`relevant`, `_hopeless`), and need no more.
     """
 
-    words: frozenset[str]
-    stems: frozenset[str]
+    # Dicts used as sets: holding only strings, the garbage collector does not track them (a frozenset it
+    # would re-scan, word by word, at every full collection: 100 ms with a few thousand profiles cached).
+    words: dict[str, None]
+    stems: dict[str, None]
     prepare: Callable[[], Details] = field(default=lambda: Details(()), compare=False, repr=False)
 
     @cached_property
@@ -518,13 +520,23 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
     touched = query.tokens
     reading = query.reading
     judgements = []
+    # Many candidates share the same words with a message: what depends only on those is worked out once.
+    set_aside: dict[tuple[int, ...], bool] = {}
+    coverages: dict[tuple[tuple[int, ...], frozenset[str]], float] = {}
+    query_stems = _stem_weights(terms, weights)
     for candidate in candidates:
         profile = candidate.profile
         fact = candidate.fact
-        matched = [t for t in terms if _contains(profile, t)]
-        if not candidate.linked and (not relevant(matched, terms, query.unexplained)
-                                     or _hopeless(terms, matched, weights, long_message, query.parts)):
-            continue
+        words, stems = profile.words, profile.stems
+        matched = [t for t in terms if t.token in words or t.stem in stems]
+        shared = tuple(map(id, matched))
+        if not candidate.linked:
+            rejected = set_aside.get(shared)
+            if rejected is None:
+                rejected = set_aside[shared] = (not relevant(matched, terms, query.unexplained)
+                                                or _hopeless(terms, matched, weights, long_message, query.parts))
+            if rejected:
+                continue
         covered = profile.terms.qualifiers
         asked = query.qualifiers
         conflicts = (period_gaps(asked, covered, fact, months, "plan" in profile.terms.says)
@@ -561,8 +573,13 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
             conflicts.append(Gap("now", (), (fact.as_of,)))
 
         excused = {tok for gap in conflicts + contradictions for tok in _gap_tokens(gap, asked)}
-        coverage = _coverage(terms, matched, weights, excused, query.parts)
-        plain_coverage = _coverage(terms, matched, weights, set(), query.parts)
+        coverage = coverages.get((shared, frozenset(excused)))
+        if coverage is None:
+            coverage = coverages[shared, frozenset(excused)] = _coverage(terms, matched, weights, excused,
+                                                                         query.parts)
+        plain_coverage = coverages.get((shared, frozenset()))
+        if plain_coverage is None:
+            plain_coverage = coverages[shared, frozenset()] = _coverage(terms, matched, weights, set(), query.parts)
         # A place the fact is about is key content too, once every topic word of the message is in the
         # fact ("cianjur kemiskinan ekstrem"); otherwise a place alone would vouch for any fact about it.
         topic_covered = all(t in matched for t in terms if t.kind == CONTENT)
@@ -591,7 +608,7 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
         if candidate.linked:
             confidence = 1.0
         # How tightly the message fits one phrase (only worth computing for a fact that may be shown).
-        fit = max((_jaccard(terms, p, weights, phrase_weights) for p in profile.phrases), default=0.0) \
+        fit = max((_jaccard(query_stems, p, phrase_weights) for p in profile.phrases), default=0.0) \
             if confidence >= ANSWER_THRESHOLD else 0.0
         score = (CONFIDENCE_SHARE * confidence + BM25_SHARE * candidate.relevance / best_relevance
                  + FIT_SHARE * fit)
@@ -714,9 +731,13 @@ def _month_index(year: str, month: str, months: Sequence[str]) -> int:
     return int(year) * 12 + number
 
 
-def _jaccard(terms: Sequence[Term], phrase: Sequence[Term], weights: dict[str, float],
-             phrase_weights: dict[str, float]) -> float:
-    query = {t.stem: weights[t.token] for t in terms}
+def _stem_weights(terms: Sequence[Term], weights: dict[str, float]) -> dict[str, float]:
+    """A message's weight by stem (the last of the words with that stem), as `_jaccard` compares it."""
+    return {t.stem: weights[t.token] for t in terms}
+
+
+def _jaccard(query: dict[str, float], phrase: Sequence[Term], phrase_weights: dict[str, float]) -> float:
+    """Weighted Jaccard similarity of a message (its `_stem_weights`) and a fact's phrase, by stem."""
     other = {t.stem: phrase_weights[t.token] for t in phrase}
     union = sum(max(query.get(k, 0.0), other.get(k, 0.0)) for k in query.keys() | other.keys())
     shared = sum(min(query[k], other[k]) for k in query.keys() & other.keys())
