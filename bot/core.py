@@ -41,6 +41,7 @@ ENOUGH_CANDIDATES = 5  # a first search that finds this many facts needs no broa
 CANDIDATES = 40  # facts re-ranked per query
 MIN_CORRECTABLE = 4  # shorter words are too ambiguous to correct
 PROFILE_CACHE = 4096  # fact profiles kept in memory
+SEARCH_CACHE = 256  # FTS5 searches whose results are kept until the knowledge changes
 INTERNED_TERMS = 200_000  # shared profile terms kept before the memory is cleared
 _SAFE_TERM = re.compile(r"^[a-z0-9]+$")
 CLITICS = ("nya", "lah", "kah", "pun", "ku", "mu")
@@ -89,6 +90,8 @@ class Checker:
         self._interned: dict[tuple[str, str, str], Term] = {}  # the terms of fact profiles, shared
         self._plain: dict[str, Term] = {}  # fact words read by the analyzer, not stored with their forms
         self._terms_for = ""  # the lexicon fingerprint those terms were read with
+        self._searches: OrderedDict[str, list[Hit]] = OrderedDict()  # FTS5 results, for one vocabulary
+        self._searched: Vocabulary | None = None  # ... this one (a new one comes with every change)
         self._within = {key: place.within for key, place in analyzer.places.items()}
         self._weights: _PhraseWeights | None = None
         months = analyzer.lexicon.months
@@ -138,6 +141,9 @@ class Checker:
         for t in terms:  # English the lexicon does not map ("roughly", "counted as"): phrasing, not topic
             if self._doc_freq(t, vocabulary) == 0 and self.analyzer.is_english_only(t.token):
                 weights[t.token] *= match.ENGLISH_WEIGHT
+        if self._searched is not vocabulary:
+            self._searches.clear()
+            self._searched = vocabulary
         hits = {hit.fact.id: hit for hit in self._search(known, weights)} if known else {}
         cited = self.store.citing(reading.urls, CANDIDATES)
         for hit in cited:
@@ -221,12 +227,12 @@ class Checker:
         groups = [[t.token, t.stem] for t in rarest]
         hits: dict[str, Hit] = {}
         if 1 < len(groups) <= MAX_AND_TERMS:
-            for hit in self.store.search(all_of(groups), CANDIDATES):
+            for hit in self._find(all_of(groups)):
                 hits[hit.fact.id] = hit
             if len(hits) < ENOUGH_CANDIDATES and len(groups) > 2:
                 for skip in range(len(groups)):
                     expression = all_of(groups[:skip] + groups[skip + 1:])
-                    for hit in self.store.search(expression, CANDIDATES):
+                    for hit in self._find(expression):
                         hits.setdefault(hit.fact.id, hit)
         if len(hits) >= ENOUGH_CANDIDATES:
             return list(hits.values())
@@ -242,10 +248,21 @@ class Checker:
                 break
             light += lightest
             essential.pop()
-        for hit in self.store.search(match_expression([f for t in essential for f in (t.token, t.stem)]),
-                                     CANDIDATES):
+        for hit in self._find(match_expression([f for t in essential for f in (t.token, t.stem)])):
             hits.setdefault(hit.fact.id, hit)
         return list(hits.values())
+
+    def _find(self, expression: str) -> list[Hit]:
+        """The best CANDIDATES facts for an FTS5 expression. The same searches recur (the same question
+        asked again, common words): their results are kept until the knowledge changes."""
+        hits = self._searches.get(expression)
+        if hits is None:
+            hits = self._searches[expression] = self.store.search(expression, CANDIDATES)
+            if len(self._searches) > SEARCH_CACHE:
+                self._searches.popitem(last=False)
+        else:
+            self._searches.move_to_end(expression)
+        return hits
 
     @staticmethod
     def _doc_freq(term: Term, vocabulary: Vocabulary) -> int:
