@@ -209,8 +209,10 @@ class Normalizer:
         # Single words rewritten to something else: slang, abbreviations, misspellings.
         self.variants = frozenset(k[0] for k, v in self._table.items() if len(k) == 1 and k != v)
         self._memo: dict[tuple[str, ...], tuple[str, ...]] = {}  # see canonical_words
-        # Words that `canonical` may rewrite: those of the phrase table and numbers written out.
-        self._rewritable = frozenset(w for key in self._table for w in key) | _NUMBER_WORDS
+        # Words that `canonical` may rewrite: those of the variants in the phrase table (not of the canonical
+        # forms, which map to themselves) and numbers written out.
+        self._rewritable = frozenset(w for key, value in self._table.items() if key != value for w in key) \
+            | _NUMBER_WORDS
 
     def tokens(self, text: str) -> list[str]:
         """The canonical tokens of `text`."""
