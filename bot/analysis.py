@@ -350,7 +350,7 @@ class Analyzer:
                 key = self._units.get(words)
                 if key is None and size > 1:  # "kemiskinan ekstremnya", "miskin ekstremnya", "sumba timurnya"
                     bare = (*words[:-1], _without_clitic(words[-1]))
-                    key = self._units.get(bare) or self._units.get(tuple(self.normalizer.canonical(list(bare))))
+                    key = self._units.get(bare) or self._units.get(self.normalizer.canonical_words(bare))
                 if key is not None and (" ".join(tokens[i:i + size]) not in self.lexicon.ambiguous_places
                                         or (out and out[-1] in PLACE_PREFIXES)):
                     out.append(key)

@@ -11,14 +11,28 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot import match
-from bot.analysis import FIGURE, LOOKUP, QUESTION, WEAK, Analyzer, Part, Qualifiers, Reading, Term, union
+from bot.analysis import (
+    FIGURE,
+    LOOKUP,
+    QUESTION,
+    WEAK,
+    Analyzer,
+    Part,
+    Qualifiers,
+    Reading,
+    Term,
+    load_fact_terms,
+    union,
+)
 from bot.models import Answer, Match
 from bot.store import Hit, Store, Vocabulary
+from bot.store.facts import read_forms
 
 MAX_QUERY_CHARS = 4096  # Telegram's message limit; longer input is cut, not refused
 MAX_MATCH_TERMS = 24  # the rarest words of a long message are enough to find its candidates
@@ -27,6 +41,8 @@ ENOUGH_CANDIDATES = 5  # a first search that finds this many facts needs no broa
 CANDIDATES = 40  # facts re-ranked per query
 MIN_CORRECTABLE = 4  # shorter words are too ambiguous to correct
 PROFILE_CACHE = 4096  # fact profiles kept in memory
+SEARCH_CACHE = 256  # FTS5 searches whose results are kept until the knowledge changes
+INTERNED_TERMS = 200_000  # shared profile terms kept before the memory is cleared
 _SAFE_TERM = re.compile(r"^[a-z0-9]+$")
 CLITICS = ("nya", "lah", "kah", "pun", "ku", "mu")
 TOPICAL_SPECIFICITY = 0.5  # words more common than this ("minta", "waktu") do not make a sentence topical
@@ -71,6 +87,11 @@ class Checker:
         self.store = store
         self.analyzer = analyzer
         self._profiles: OrderedDict[tuple[str, int, str], match.Profile] = OrderedDict()
+        self._interned: dict[tuple[str, str, str], Term] = {}  # the terms of fact profiles, shared
+        self._plain: dict[str, Term] = {}  # fact words read by the analyzer, not stored with their forms
+        self._terms_for = ""  # the lexicon fingerprint those terms were read with
+        self._searches: OrderedDict[str, list[Hit]] = OrderedDict()  # FTS5 results, for one vocabulary
+        self._searched: Vocabulary | None = None  # ... this one (a new one comes with every change)
         self._within = {key: place.within for key, place in analyzer.places.items()}
         self._weights: _PhraseWeights | None = None
         months = analyzer.lexicon.months
@@ -120,6 +141,9 @@ class Checker:
         for t in terms:  # English the lexicon does not map ("roughly", "counted as"): phrasing, not topic
             if self._doc_freq(t, vocabulary) == 0 and self.analyzer.is_english_only(t.token):
                 weights[t.token] *= match.ENGLISH_WEIGHT
+        if self._searched is not vocabulary:
+            self._searches.clear()
+            self._searched = vocabulary
         hits = {hit.fact.id: hit for hit in self._search(known, weights)} if known else {}
         cited = self.store.citing(reading.urls, CANDIDATES)
         for hit in cited:
@@ -203,12 +227,12 @@ class Checker:
         groups = [[t.token, t.stem] for t in rarest]
         hits: dict[str, Hit] = {}
         if 1 < len(groups) <= MAX_AND_TERMS:
-            for hit in self.store.search(all_of(groups), CANDIDATES):
+            for hit in self._find(all_of(groups)):
                 hits[hit.fact.id] = hit
             if len(hits) < ENOUGH_CANDIDATES and len(groups) > 2:
                 for skip in range(len(groups)):
                     expression = all_of(groups[:skip] + groups[skip + 1:])
-                    for hit in self.store.search(expression, CANDIDATES):
+                    for hit in self._find(expression):
                         hits.setdefault(hit.fact.id, hit)
         if len(hits) >= ENOUGH_CANDIDATES:
             return list(hits.values())
@@ -224,10 +248,21 @@ class Checker:
                 break
             light += lightest
             essential.pop()
-        for hit in self.store.search(match_expression([f for t in essential for f in (t.token, t.stem)]),
-                                     CANDIDATES):
+        for hit in self._find(match_expression([f for t in essential for f in (t.token, t.stem)])):
             hits.setdefault(hit.fact.id, hit)
         return list(hits.values())
+
+    def _find(self, expression: str) -> list[Hit]:
+        """The best CANDIDATES facts for an FTS5 expression. The same searches recur (the same question
+        asked again, common words): their results are kept until the knowledge changes."""
+        hits = self._searches.get(expression)
+        if hits is None:
+            hits = self._searches[expression] = self.store.search(expression, CANDIDATES)
+            if len(self._searches) > SEARCH_CACHE:
+                self._searches.popitem(last=False)
+        else:
+            self._searches.move_to_end(expression)
+        return hits
 
     @staticmethod
     def _doc_freq(term: Term, vocabulary: Vocabulary) -> int:
@@ -327,25 +362,64 @@ class Checker:
         if profile is not None:
             self._profiles.move_to_end(key)
             return profile
-        terms = hit.terms
-        forms = hit.forms  # stems and kinds, computed when the fact was indexed
-
-        def as_terms(tokens: tuple[str, ...]) -> tuple[Term, ...]:
-            return tuple(Term(t, *forms[t]) if t in forms else self._term(t) for t in tokens)
-
-        keywords = tuple(as_terms(k) for k in terms.keywords)
-        claim = as_terms(terms.claim)
-        phrases = keywords + ((claim,) if claim else ())
-        profile = match.Profile(frozenset(hit.words.split()), frozenset(hit.stems.split()), phrases, claim,
-                                frozenset(terms.correction), tuple(as_terms(a) for a in terms.anchors),
-                                tuple(as_terms(a) for a in terms.topic_anchors), terms)
+        profile = match.Profile(dict.fromkeys(hit.words.split()), dict.fromkeys(hit.stems.split()),
+                                partial(self._details, hit.analysis, hit.forms_json, key[2]))
         self._profiles[key] = profile
         if len(self._profiles) > PROFILE_CACHE:
             self._profiles.popitem(last=False)
         return profile
 
+    def _details(self, analysis: str | None, forms_json: str | None, fingerprint: str) -> match.Details:
+        """A fact's phrases and anchors as terms, from what was stored when it was indexed."""
+        terms = load_fact_terms(analysis)
+        forms = read_forms(forms_json)  # stems and kinds, computed when the fact was indexed
+        if self._terms_for != fingerprint:  # words taught in the chat change stems and kinds
+            self._terms_for = fingerprint
+            self._interned.clear()
+            self._plain.clear()
+        elif len(self._interned) > INTERNED_TERMS:
+            self._interned.clear()
+        built: dict[str, Term] = {}
+
+        def term_of(token: str) -> Term:
+            term = built.get(token)
+            if term is None:
+                form = forms.get(token)
+                term = built[token] = self._intern(*form, token) if form else self._plain_term(token)
+            return term
+
+        def as_terms(tokens: tuple[str, ...]) -> tuple[Term, ...]:
+            return tuple(map(term_of, tokens))
+
+        keywords = tuple(as_terms(k) for k in terms.keywords)
+        claim = as_terms(terms.claim)
+        phrases = keywords + ((claim,) if claim else ())
+        details = match.Details(phrases, claim, frozenset(terms.correction), tuple(as_terms(a) for a in terms.anchors),
+                             tuple(as_terms(a) for a in terms.topic_anchors), terms)
+        if self._weights is not None:  # the re-ranker weighs these words: their counts in one query, not one each
+            self._weights.vocabulary.doc_freq.load(t for t in built if t not in self._weights)
+        return details
+
     def _term(self, token: str) -> Term:
         return Term(token, self.analyzer.stem(token), self.analyzer.kind(token))
+
+    def _intern(self, stem: str, kind: str, token: str) -> Term:
+        """One shared `Term` per word, stem and kind: fact profiles repeat the same words, and sharing
+        them saves building them and the garbage collector's time."""
+        key = (token, stem, kind)
+        term = self._interned.get(key)
+        if term is None:
+            term = self._interned[key] = Term(token, stem, kind)
+        return term
+
+    def _plain_term(self, token: str) -> Term:
+        """A fact's word not stored with its forms, read by the analyzer (once per lexicon)."""
+        term = self._plain.get(token)
+        if term is None:
+            if len(self._plain) > INTERNED_TERMS:
+                self._plain.clear()
+            term = self._plain[token] = self._term(token)
+        return term
 
 
 JAKARTA_IN_MIN = 6  # "-in" verbs are read as "-kan"/"-i" verbs from this length ("bikinin")

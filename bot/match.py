@@ -18,9 +18,10 @@ names the difference.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from bot.analysis import (
     CHECK,
@@ -83,17 +84,65 @@ RULES = frozenset({"money", TIME})  # amounts set for an area hold in the places
 
 
 @dataclass(frozen=True)
-class Profile:
-    """The words of a fact, prepared once per fact version for re-ranking."""
+class Details:
+    """What re-ranking reads of a fact beyond its words."""
 
-    words: frozenset[str]
-    stems: frozenset[str]
     phrases: tuple[tuple[Term, ...], ...]  # keyword phrases and the rated claim
     claim: tuple[Term, ...] = ()  # the rated claim's terms, when the fact rates one
     correction: frozenset[str] = frozenset()  # words of the statement that the claim lacks
     anchors: tuple[tuple[Term, ...], ...] = ()  # its key content: keyword phrases, claim, first sentence,
     topic_anchors: tuple[tuple[Term, ...], ...] = ()  # ... and each place it is about (these without)
     terms: FactTerms = field(default_factory=lambda: FactTerms(()))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The words of a fact, prepared once per fact version for re-ranking.
+
+    Its `Details` are prepared (by `prepare`, once) only when first read: most candidates are set aside
+    by their words alone (`relevant`, `_hopeless`), and need no more.
+    """
+
+    # Dicts used as sets: holding only strings, the garbage collector does not track them (a frozenset it
+    # would re-scan, word by word, at every full collection: 100 ms with a few thousand profiles cached).
+    words: dict[str, None]
+    stems: dict[str, None]
+    prepare: Callable[[], Details] = field(default=lambda: Details(()), compare=False, repr=False)
+
+    @cached_property
+    def details(self) -> Details:
+        """The rest of what re-ranking reads of the fact."""
+        return self.prepare()
+
+    @property
+    def phrases(self) -> tuple[tuple[Term, ...], ...]:
+        """Keyword phrases and the rated claim."""
+        return self.details.phrases
+
+    @property
+    def claim(self) -> tuple[Term, ...]:
+        """The rated claim's terms, when the fact rates one."""
+        return self.details.claim
+
+    @property
+    def correction(self) -> frozenset[str]:
+        """Words of the statement that the claim lacks."""
+        return self.details.correction
+
+    @property
+    def anchors(self) -> tuple[tuple[Term, ...], ...]:
+        """Its key content: keyword phrases, claim, first sentence, and each place it is about."""
+        return self.details.anchors
+
+    @property
+    def topic_anchors(self) -> tuple[tuple[Term, ...], ...]:
+        """Its key content without the places."""
+        return self.details.topic_anchors
+
+    @property
+    def terms(self) -> FactTerms:
+        """The fact's analysed terms."""
+        return self.details.terms
 
 
 @dataclass(frozen=True)
@@ -487,13 +536,23 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
     touched = query.tokens
     reading = query.reading
     judgements = []
+    # Many candidates share the same words with a message: what depends only on those is worked out once.
+    set_aside: dict[tuple[int, ...], bool] = {}
+    coverages: dict[tuple[tuple[int, ...], frozenset[str]], float] = {}
+    query_stems = _stem_weights(terms, weights)
     for candidate in candidates:
         profile = candidate.profile
         fact = candidate.fact
-        matched = [t for t in terms if _contains(profile, t)]
-        if not candidate.linked and (not relevant(matched, terms, query.unexplained)
-                                     or _hopeless(terms, matched, weights, long_message, query.parts)):
-            continue
+        words, stems = profile.words, profile.stems
+        matched = [t for t in terms if t.token in words or t.stem in stems]
+        shared = tuple(map(id, matched))
+        if not candidate.linked:
+            rejected = set_aside.get(shared)
+            if rejected is None:
+                rejected = set_aside[shared] = (not relevant(matched, terms, query.unexplained)
+                                                or _hopeless(terms, matched, weights, long_message, query.parts))
+            if rejected:
+                continue
         covered = profile.terms.qualifiers
         asked = query.qualifiers
         conflicts = (period_gaps(asked, covered, fact, months, "plan" in profile.terms.says)
@@ -530,8 +589,13 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
             conflicts.append(Gap("now", (), (fact.as_of,)))
 
         excused = {tok for gap in conflicts + contradictions for tok in _gap_tokens(gap, asked)}
-        coverage = _coverage(terms, matched, weights, excused, query.parts)
-        plain_coverage = _coverage(terms, matched, weights, set(), query.parts)
+        coverage = coverages.get((shared, frozenset(excused)))
+        if coverage is None:
+            coverage = coverages[shared, frozenset(excused)] = _coverage(terms, matched, weights, excused,
+                                                                         query.parts)
+        plain_coverage = coverages.get((shared, frozenset()))
+        if plain_coverage is None:
+            plain_coverage = coverages[shared, frozenset()] = _coverage(terms, matched, weights, set(), query.parts)
         # A place the fact is about is key content too, once every topic word of the message is in the
         # fact ("cianjur kemiskinan ekstrem"); otherwise a place alone would vouch for any fact about it.
         topic_covered = all(t in matched for t in terms if t.kind == CONTENT)
@@ -563,7 +627,7 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
         if candidate.linked:
             confidence = 1.0
         # How tightly the message fits one phrase (only worth computing for a fact that may be shown).
-        fit = max((_jaccard(terms, p, weights, phrase_weights) for p in profile.phrases), default=0.0) \
+        fit = max((_jaccard(query_stems, p, phrase_weights) for p in profile.phrases), default=0.0) \
             if confidence >= ANSWER_THRESHOLD else 0.0
         score = (CONFIDENCE_SHARE * confidence + BM25_SHARE * candidate.relevance / best_relevance
                  + FIT_SHARE * fit)
@@ -686,9 +750,13 @@ def _month_index(year: str, month: str, months: Sequence[str]) -> int:
     return int(year) * 12 + number
 
 
-def _jaccard(terms: Sequence[Term], phrase: Sequence[Term], weights: dict[str, float],
-             phrase_weights: dict[str, float]) -> float:
-    query = {t.stem: weights[t.token] for t in terms}
+def _stem_weights(terms: Sequence[Term], weights: dict[str, float]) -> dict[str, float]:
+    """A message's weight by stem (the last of the words with that stem), as `_jaccard` compares it."""
+    return {t.stem: weights[t.token] for t in terms}
+
+
+def _jaccard(query: dict[str, float], phrase: Sequence[Term], phrase_weights: dict[str, float]) -> float:
+    """Weighted Jaccard similarity of a message (its `_stem_weights`) and a fact's phrase, by stem."""
     other = {t.stem: phrase_weights[t.token] for t in phrase}
     union = sum(max(query.get(k, 0.0), other.get(k, 0.0)) for k in query.keys() | other.keys())
     shared = sum(min(query[k], other[k]) for k in query.keys() & other.keys())

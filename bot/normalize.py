@@ -48,6 +48,7 @@ SCALE_WORDS = {"ribu": 1000, "seribu": 1000, "thousand": 1000, "juta": 10**6, "s
 _SCALE_NAME = {"seribu": "ribu", "sejuta": "juta", "semiliar": "miliar", "thousand": "ribu", "million": "juta",
                "billion": "miliar", "milyar": "miliar"}
 _POINT_WORDS = {"koma", "point"}
+_NUMBER_WORDS = frozenset({*DIGIT_WORDS, *_WHOLE_WORDS, *_MULTIPLIERS, *SCALE_WORDS, *_POINT_WORDS})
 
 
 def clean(text: str) -> str:
@@ -187,6 +188,9 @@ def display_token(token: str) -> str:
     return _DECIMAL_TOKEN.sub(",", token)
 
 
+CANONICAL_MEMO = 65536  # word windows whose canonical form is remembered
+
+
 class Normalizer:
     """Rewrites token sequences to canonical forms, longest phrase first.
 
@@ -204,6 +208,11 @@ class Normalizer:
         self._longest = max((len(k) for k in self._table), default=1)
         # Single words rewritten to something else: slang, abbreviations, misspellings.
         self.variants = frozenset(k[0] for k, v in self._table.items() if len(k) == 1 and k != v)
+        self._memo: dict[tuple[str, ...], tuple[str, ...]] = {}  # see canonical_words
+        # Words that `canonical` may rewrite: those of the variants in the phrase table (not of the canonical
+        # forms, which map to themselves) and numbers written out.
+        self._rewritable = frozenset(w for key, value in self._table.items() if key != value for w in key) \
+            | _NUMBER_WORDS
 
     def tokens(self, text: str) -> list[str]:
         """The canonical tokens of `text`."""
@@ -222,6 +231,17 @@ class Normalizer:
                 break
             words = rewritten
         return thousands(words)
+
+    def canonical_words(self, words: tuple[str, ...]) -> tuple[str, ...]:
+        """`canonical` of a few words, remembered (the matcher asks it of every window of a message)."""
+        if self._rewritable.isdisjoint(words):  # nothing to rewrite: most windows of a message
+            return words
+        found = self._memo.get(words)
+        if found is None:
+            if len(self._memo) >= CANONICAL_MEMO:
+                self._memo.clear()
+            found = self._memo[words] = tuple(self.canonical(words))
+        return found
 
     def _rewrite(self, words: list[str]) -> list[str]:
         out: list[str] = []

@@ -116,7 +116,12 @@ class Hit:
     def forms(self) -> dict[str, tuple[str, str]]:
         """token -> (stem, kind) for the words of its keywords, claim, first sentence and places, as the
         analyzer gave them when the fact was indexed (so that no candidate is stemmed per query)."""
-        return {token: (stem, kind) for token, (stem, kind) in json.loads(self.forms_json or "{}").items()}
+        return read_forms(self.forms_json)
+
+
+def read_forms(forms_json: str | None) -> dict[str, tuple[str, str]]:
+    """token -> (stem, kind), from a fact's stored `forms` (see `Hit.forms`)."""
+    return {token: (stem, kind) for token, (stem, kind) in json.loads(forms_json or "{}").items()}
 
 
 class Store:
