@@ -475,7 +475,7 @@ def figures_elsewhere(asked: Qualifiers, covered: Qualifiers) -> list[Gap]:
     """Figures a message states for a place that the fact gives no figure of that kind for: a
     district's rate neither confirms nor corrects its province's, nor the other way round."""
     return [Gap("howmany", (said.token,)) for said in asked.numbers
-            if said.unit and not said.unit.startswith(LABEL) and said.unit not in RULES and said.place
+            if said.unit and not said.unit.startswith(LABEL) and said.place
             and _elsewhere(said, [n for n in covered.numbers if n.unit == said.unit])]
 
 

@@ -155,9 +155,8 @@ class PeopleRecords:
     def log_query(self, user_hash: str, answered: bool, fact_id: str | None, terms: list[str],
                   kind: str = "") -> None:
         """One line of statistics about a query: what it got and its index words, never the message."""
-        self.db.table("query_log").insert({"at": utcnow(), "user_hash": user_hash, "answered": int(answered),
-                                           "fact_id": fact_id, "terms": json.dumps(terms[:10]),
-                                           "kind": kind or ("fact" if answered else "not_found")})
+        with write(self.db):
+            self._insert_query(utcnow(), user_hash, answered, fact_id, terms, kind)
 
     def record_delivery(self, chat_id: int, user_hash: str, fact_id: str, revision: int,
                         channel: str = TELEGRAM) -> None:
@@ -171,11 +170,15 @@ class PeopleRecords:
         when a fact reached the chat, its delivery (chat id, fact id, revision) on `channel`."""
         now = utcnow()
         with write(self.db):
-            self.db.execute("INSERT INTO query_log (at, user_hash, answered, fact_id, terms, kind) "
-                            "VALUES (?, ?, ?, ?, ?, ?)", [now, user_hash, int(answered), fact_id,
-                                                          json.dumps(terms[:10]), kind])
+            self._insert_query(now, user_hash, answered, fact_id, terms, kind)
             if delivered is not None:
                 self._insert_delivery(now, delivered[0], user_hash, delivered[1], delivered[2], channel)
+
+    def _insert_query(self, at: str, user_hash: str, answered: bool, fact_id: str | None, terms: list[str],
+                      kind: str) -> None:
+        self.db.execute("INSERT INTO query_log (at, user_hash, answered, fact_id, terms, kind) "
+                        "VALUES (?, ?, ?, ?, ?, ?)", [at, user_hash, int(answered), fact_id, json.dumps(terms[:10]),
+                         kind or ("fact" if answered else "not_found")])
 
     def _insert_delivery(self, at: str, chat_id: int, user_hash: str, fact_id: str, revision: int,
                          channel: str = TELEGRAM) -> None:
