@@ -161,7 +161,8 @@ class Checker:
                                unexplained=bool(neutral), within=self._within,
                                parts=tuple(frozenset(p.tokens) for p in parts) if len(parts) > 1 else (),
                                broader=self.analyzer.lexicon.broader, role_groups=self.analyzer.lexicon.role_groups,
-                               reason_words=self._reason_words)
+                               reason_words=self._reason_words, loose=self._loose_compounds(terms),
+                               documents=vocabulary.documents)
         judged = match.rerank(question, candidates, self._months)
         judged = match.in_time_order(judged, qualifiers, self._months)
         shown = match.see_also(judged)
@@ -354,6 +355,12 @@ class Checker:
         # Fewest edits first, then the most common word.
         best = min(found, key=lambda f: (f[1], -vocabulary.doc_freq.get(f[0], 0), f[0]))
         return best[0]
+
+    def _loose_compounds(self, terms: list[Term]) -> frozenset[str]:
+        """Concepts whose words a message names apart ("kabupaten mana saja yang jadi prioritas")."""
+        said = {w for t in terms for w in (t.token, t.stem)}
+        return frozenset("".join(parts) for parts in self.analyzer.compound_tokens
+                         if all(p in said or self.analyzer.stem(p) in said for p in parts))
 
     def _profile(self, hit: Hit) -> match.Profile:
         fact = hit.fact

@@ -64,6 +64,9 @@ IDF_FLOOR_SHARE = 0.0
 CORRECTED_WEIGHT = 0.8  # a typo-corrected word is a little less certain than a typed one
 FACT_BETA = 0.7  # under 1: confidence leans to how much of the message the fact explains
 ANCHOR_ENOUGH = 0.5  # touching this share of a keyword phrase (or claim, or first sentence) is enough
+ANCHOR_BASE_SIZE = 100  # ... in a base of up to this many facts; more is asked of larger bases:
+ANCHOR_PER_DECADE = 0.13  # ... this much more for each tenfold,
+ANCHOR_MOST = 0.9  # ... up to this share
 IDENTITY = 0.6  # a message touching this much of a fact's key content clearly refers to that fact
 IDENTITY_COVERAGE = 0.8  # ... or explaining this share of the message with at least IDENTITY_TERMS words
 IDENTITY_TERMS = 3
@@ -174,6 +177,8 @@ class Query:
     broader: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "menaker" -> ("menteri",)
     role_groups: tuple[frozenset[str], ...] = ()  # roles that exclude each other (presiden, wapres)
     reason_words: frozenset[str] = frozenset()  # "kenapa", "karena", "kriteria": the why, not its topic
+    loose: frozenset[str] = frozenset()  # concepts whose words the message names apart, not side by side
+    documents: int = 0  # facts in the base
 
     @property
     def tokens(self) -> frozenset[str]:
@@ -261,13 +266,24 @@ def relevant(matched: Sequence[Term], terms: Sequence[Term], unexplained: bool =
             and not unexplained)
 
 
-def combine(coverage: float, fact_side: float) -> float:
+def anchor_enough(documents: int) -> float:
+    """The share of a fact's key content a message must touch to count as naming it, by base size.
+
+    Among more facts, more share a word or two with any message by chance: touching half a fact's
+    key phrase says less in 100,000 facts than in 50, so more is asked, up to nearly all of it.
+    """
+    decades = math.log10(max(documents, 1) / ANCHOR_BASE_SIZE)
+    return min(ANCHOR_MOST, max(ANCHOR_ENOUGH, ANCHOR_ENOUGH + ANCHOR_PER_DECADE * decades))
+
+
+def combine(coverage: float, fact_side: float, enough: float = 0.0) -> float:
     """Confidence from both sides: the message explained, and the fact's key content touched.
 
     A weighted harmonic mean (F-beta, leaning to the message side): a fact must explain most of
     the message, and a message that names a fact's key phrase may carry a few words it lacks.
+    Touching `enough` of the key content (`anchor_enough`) counts as touching all of it.
     """
-    touched = min(1.0, fact_side / ANCHOR_ENOUGH)
+    touched = min(1.0, fact_side / (enough or ANCHOR_ENOUGH))
     if coverage <= 0 or touched <= 0:
         return 0.0
     beta2 = FACT_BETA ** 2
@@ -533,7 +549,8 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
     best_relevance = max(c.relevance for c in candidates) or 1.0
     long_message = sum(1 for t in terms if t.kind != WEAK) > LONG_MESSAGE_TERMS
     query_tokens = {t.token for t in terms}
-    touched = query.tokens
+    touched = query.tokens | query.loose  # what of a fact's key content the message touches
+    enough = anchor_enough(query.documents)
     reading = query.reading
     judgements = []
     # Many candidates share the same words with a message: what depends only on those is worked out once.
@@ -614,7 +631,7 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
         # clearly refers to that fact; otherwise it counts like any word the fact lacks. (With a
         # conflict, the rest of the message is weighed, to find the nearest fact.)
         excuse = bool(conflicts) or (bool(contradictions) and identity and claims_something)
-        confidence = combine(coverage if excuse else plain_coverage, fact_side)
+        confidence = combine(coverage if excuse else plain_coverage, fact_side, enough)
         phrase_scores = [phrase_containment(p, query_tokens, phrase_weights) for p in profile.phrases
                          if len(p) >= MIN_PHRASE_TERMS]
         # A long forward that names a key phrase of the fact is about it. A neutral fact must also explain
