@@ -581,13 +581,13 @@ class Analyzer:
         found: list[Number] = []
         earlier: list[str] = []
         for clause in clauses if clauses is not None else [tokens]:
-            found.extend(self._clause_numbers(clause, earlier))
+            found.extend(self._clause_numbers(clause, earlier, found[-1] if found else None))
             earlier = earlier + clause
         return found
 
-    def _clause_numbers(self, tokens: list[str], earlier: list[str]) -> list[Number]:
+    def _clause_numbers(self, tokens: list[str], earlier: list[str], last: Number | None) -> list[Number]:
         lex = self.lexicon
-        found = []
+        found: list[Number] = []
         for i, token in enumerate(tokens):
             decimal = _DECIMAL.match(token)
             if not (token.isdigit() or decimal):
@@ -607,8 +607,12 @@ class Analyzer:
             elif i and tokens[i - 1] in MONEY_BEFORE:
                 unit = "money"
             elif after and after not in PER_WORDS and not self.is_function(after) and not _DECIMAL.match(after) \
-                    and not after.isdigit():
+                    and not after.isdigit() and not self.place_of(after):
                 unit = self.unit(after)
+            previous = found[-1] if found else last
+            if not unit and i and self.place_of(tokens[i - 1]) and previous and previous.unit \
+                    and not previous.unit.startswith(LABEL):
+                unit = previous.unit  # a list after a figure: "54 BLK, antara lain Sumba Timur 2, Alor 1"
             place = self._place_before(earlier, tokens[:i])
             window = tokens[i + 1:i + 1 + NUMBER_CONTEXT]  # "X pada Maret 2021": the period follows
             year = next((t for t in window if _YEAR.match(t)), "") or \

@@ -579,3 +579,12 @@ def test_precision_holds_among_thousands_of_other_facts(tmp_path):
     answered = [(q, a.matches[0].fact.id) for q, a in ((q, service.checker.check(q)) for q in everyday) if a.answered]
     assert len(answered) <= 3, answered
     assert all(fact.startswith("sintetis-") for _, fact in answered), answered
+
+
+def test_figures_listed_after_a_figure_count_the_same_thing(analyzer, seeded_service):
+    """"54 BLK Komunitas, antara lain Manggarai Barat 6, …": 6 is a number of BLK too, so the fact
+    answers how many a district has."""
+    numbers = analyzer.numbers(analyzer.merge(analyzer.tokens("NTT punya 54 BLK, antara lain Alor 6, Ende 2.")))
+    assert [(n.token, n.unit, n.place) for n in numbers] == [("54", "blk", "ntt"), ("6", "blk", "alor"),
+                                                             ("2", "blk", "ende")]
+    assert top(seeded_service, "ada berapa BLK komunitas di manggarai barat?") == "blk-komunitas-ntt-2022"
