@@ -567,6 +567,8 @@ class Analyzer:
     def _counts_something(self, tokens: list[str], i: int) -> bool:
         """A four-digit number followed by what it counts ("2127 blk") is a count, not a year."""
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if i and tokens[i - 1] in self.lexicon.months:
+            return False  # "Maret 2021, orangnya berapa?": a month's year
         return bool(after) and not self.is_function(after) and (
             after in self.lexicon.units or after in self.lexicon.programmes)
 

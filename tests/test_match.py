@@ -588,3 +588,10 @@ def test_figures_listed_after_a_figure_count_the_same_thing(analyzer, seeded_ser
     assert [(n.token, n.unit, n.place) for n in numbers] == [("54", "blk", "ntt"), ("6", "blk", "alor"),
                                                              ("2", "blk", "ende")]
     assert top(seeded_service, "ada berapa BLK komunitas di manggarai barat?") == "blk-komunitas-ntt-2022"
+
+
+def test_a_year_after_a_month_is_a_year_even_before_what_is_counted(analyzer, seeded_service):
+    """"Maret 2021, orangnya berapa": 2021 is the period asked, not a count of people."""
+    qualifiers = analyzer.qualifiers(analyzer.merge(analyzer.tokens("miskin NTT Maret 2021, orangnya berapa?")))
+    assert qualifiers.years == {"2021"} and not qualifiers.numbers
+    assert not check(seeded_service, "penduduk miskin NTT maret 2021, orang nya brp juta?").answered
