@@ -611,6 +611,9 @@ class Analyzer:
             elif after and after not in PER_WORDS and not self.is_function(after) and not _DECIMAL.match(after) \
                     and not after.isdigit() and not self.place_of(after):
                 unit = self.unit(after)
+            if not unit and after == "dari" and j + 2 < len(tokens) and tokens[j + 1].isdigit() \
+                    and not self.is_function(tokens[j + 2]) and not self.place_of(tokens[j + 2]):
+                unit = self.unit(tokens[j + 2])  # "7 dari 25 provinsi": 7 provinces
             previous = found[-1] if found else last
             if not unit and i and self.place_of(tokens[i - 1]) and previous and previous.unit \
                     and not previous.unit.startswith(LABEL):

@@ -617,7 +617,9 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
         # fact ("cianjur kemiskinan ekstrem"); otherwise a place alone would vouch for any fact about it.
         topic_covered = all(t in matched for t in terms if t.kind == CONTENT)
         anchors = profile.anchors if topic_covered else profile.topic_anchors
-        fact_side = max((anchor_coverage(a, touched, phrase_weights) for a in anchors), default=0.0)
+        # A figure the message gets wrong ("10 provinsi" for 7) still touches the figure it misquotes.
+        misquoted = touched | {t for gap in contradictions for t in gap.verified} if contradictions else touched
+        fact_side = max((anchor_coverage(a, misquoted, phrase_weights) for a in anchors), default=0.0)
         identity = fact_side >= IDENTITY or (
             plain_coverage >= IDENTITY_COVERAGE and sum(1 for t in matched if t.kind != WEAK) >= IDENTITY_TERMS)
         identity = identity or candidate.linked or claim >= CLAIM_REPEATED

@@ -595,3 +595,13 @@ def test_a_year_after_a_month_is_a_year_even_before_what_is_counted(analyzer, se
     qualifiers = analyzer.qualifiers(analyzer.merge(analyzer.tokens("miskin NTT Maret 2021, orangnya berapa?")))
     assert qualifiers.years == {"2021"} and not qualifiers.numbers
     assert not check(seeded_service, "penduduk miskin NTT maret 2021, orang nya brp juta?").answered
+
+
+def test_a_misquoted_count_of_provinces_gets_the_fact_that_corrects_it(analyzer, seeded_service):
+    """"7 dari 25 provinsi" counts provinces twice; a message saying 9 misquotes the 7, and the fact
+    with the 7 answers it, naming the difference."""
+    numbers = analyzer.numbers(analyzer.merge(analyzer.tokens("hanya 7 dari 25 provinsi")))
+    assert [(n.token, n.unit) for n in numbers] == [("7", "provinces"), ("25", "provinces")]
+    answer = check(seeded_service, "betul kah 9 provinsi diprioritaskan untuk kemiskinan ekstrem tahun 2021?")
+    assert answer.answered and answer.matches[0].fact.id == "tujuh-provinsi-prioritas-2021"
+    assert [(g.kind, g.said, g.verified) for g in answer.matches[0].differences] == [("number", ("9",), ("7",))]
