@@ -631,7 +631,10 @@ class Analyzer:
         """The place a number is for: the last one named before it, unless its own clause also names a
         place inside that one ("Sumba Tengah … tertinggi di NTT …, yaitu 31,78 persen": Sumba Tengah)."""
         for words in (clause, earlier):  # its own clause first, then the sentence before it
-            named = [key for key in map(self.place_of, words) if key]
+            # "BLK Provinsi NTT di Kupang … 200 orang": where the office is, not what it serves
+            located = {i + 2 for i in range(len(words) - 2)
+                       if words[i + 1] == "di" and self.place_of(words[i]) and self.place_of(words[i + 2])}
+            named = [key for i, key in enumerate(map(self.place_of, words)) if key and i not in located]
             if named:
                 last = named[-1]
                 inside = [p for p in named if last in self.places[p].within]
