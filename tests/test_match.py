@@ -605,3 +605,18 @@ def test_a_misquoted_count_of_provinces_gets_the_fact_that_corrects_it(analyzer,
     answer = check(seeded_service, "betul kah 9 provinsi diprioritaskan untuk kemiskinan ekstrem tahun 2021?")
     assert answer.answered and answer.matches[0].fact.id == "tujuh-provinsi-prioritas-2021"
     assert [(g.kind, g.said, g.verified) for g in answer.matches[0].differences] == [("number", ("9",), ("7",))]
+
+
+def test_an_office_s_place_is_where_it_is_not_what_its_figures_are_for(analyzer, seeded_service):
+    """"BLK Provinsi NTT di Kupang … 200 orang": the 200 are the province's BLK's, so a question about
+    the NTT BLK is answered by it."""
+    numbers = analyzer.numbers(analyzer.merge(analyzer.tokens("BLK Provinsi NTT di Kupang melatih 200 orang")))
+    assert [(n.token, n.place) for n in numbers] == [("200", "ntt")]
+    assert top(seeded_service, "tahun 2023 BLK provinsi NTT mau latih berapa orang?") == \
+        "blk-ntt-kupang-syarat-pelatihan"
+
+
+def test_a_count_of_graduates_needs_a_figure_of_graduates(seeded_service):
+    """The BLK's target of people to train is no count of its graduates who found work."""
+    answer = check(seeded_service, "berapa lulusan BLK NTT tahun 2023 yang sudah dapat kerja?")
+    assert not (answer.answered and answer.matches[0].fact.id == "blk-ntt-kupang-syarat-pelatihan")
