@@ -109,6 +109,7 @@ class Checker:
         asks = analyzer.lexicon.asks
         self._reason_words = asks.get("why", frozenset()) | asks.get("reasons", frozenset())
         self._measured = {w for t in analyzer.query_terms(sorted(analyzer.lexicon.measures)) for w in (t.token, t.stem)}
+        self._measure_words = frozenset(t.token for t in analyzer.query_terms(sorted(analyzer.lexicon.measures)))
 
     def check(self, text: str | None) -> Answer:
         """The best verified facts for `text`, or why there are none."""
@@ -162,7 +163,7 @@ class Checker:
                                parts=tuple(frozenset(p.tokens) for p in parts) if len(parts) > 1 else (),
                                broader=self.analyzer.lexicon.broader, role_groups=self.analyzer.lexicon.role_groups,
                                reason_words=self._reason_words, loose=self._loose_compounds(terms),
-                               documents=vocabulary.documents)
+                               documents=vocabulary.documents, measures_named=self._measure_words)
         judged = match.rerank(question, candidates, self._months)
         judged = match.in_time_order(judged, qualifiers, self._months)
         shown = match.see_also(judged)

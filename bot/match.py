@@ -81,6 +81,7 @@ MISQUOTABLE = frozenset({"year", "month", "place", "number", "role", "programme"
 DETAILS = frozenset({"number", "role"})  # contradicted details: the lightest of corrections
 BLOCKING_COST, UNADDRESSED_COST, DETAIL_COST = 0.15, 0.1, 0.03  # score shares a correction costs in ranking
 FIGURE_UNITS = frozenset({"people", "households", "percent"})
+HEADCOUNTS = frozenset({"people", "households"})
 GENERIC = frozenset({"angka", "tingkat", "jumlah", "data", "persen", "persentase", "total", "berita", "info"})
 ANY = "any"
 RULES = frozenset({"money", TIME})  # amounts set for an area hold in the places within it
@@ -179,6 +180,7 @@ class Query:
     reason_words: frozenset[str] = frozenset()  # "kenapa", "karena", "kriteria": the why, not its topic
     loose: frozenset[str] = frozenset()  # concepts whose words the message names apart, not side by side
     documents: int = 0  # facts in the base
+    measures_named: frozenset[str] = frozenset()  # words naming what a figure measures ("miskin", "stunting")
 
     @property
     def tokens(self) -> frozenset[str]:
@@ -594,6 +596,11 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
                     and concept not in query_tokens and not {head, stem} & profile.terms.broad]
         if "howmany" in reading.asks and any(not _contains(profile, t) for t in query.measured):
             # "Berapa angka stunting?" needs a figure of stunting, not any figure of the place and year.
+            conflicts.append(Gap("howmany", tuple(sorted(reading.counted))))
+        elif "howmany" in reading.asks and not query.measured and reading.counted \
+                and reading.counted <= HEADCOUNTS and any(w in profile.words for w in query.measures_named):
+            # "Jumlah penduduk NTT berapa juta?" asks how many people live there, and a count of the
+            # poor is no answer: a fact whose figures measure something the message never names.
             conflicts.append(Gap("howmany", tuple(sorted(reading.counted))))
         if narrower and _asks_figure(reading, asked, covered):
             # Its figures are of another quantity: the rate of extreme poverty is no poverty rate.

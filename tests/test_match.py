@@ -620,3 +620,15 @@ def test_a_count_of_graduates_needs_a_figure_of_graduates(seeded_service):
     """The BLK's target of people to train is no count of its graduates who found work."""
     answer = check(seeded_service, "berapa lulusan BLK NTT tahun 2023 yang sudah dapat kerja?")
     assert not (answer.answered and answer.matches[0].fact.id == "blk-ntt-kupang-syarat-pelatihan")
+
+
+@pytest.mark.parametrize("text", ["jumlah penduduk Sumba Timur semuanya ada berapa orang?",
+                                  "how many people live in Sumba Timur in total?"])
+def test_a_headcount_is_not_answered_by_a_count_of_the_poor(seeded_service, text):
+    """A fact's figures measure poverty; a question that never names poverty asks something else."""
+    assert not check(seeded_service, text).answered
+
+
+def test_a_count_of_the_poor_is_still_answered(seeded_service):
+    assert top(seeded_service, "berapa juta penduduk miskin NTT maret 2023?") in (
+        "kemiskinan-ntt-maret-2023", "angka-11-juta-miskin-ntt-keliru")  # the latter corrects "11 juta" with it
