@@ -181,6 +181,7 @@ class Query:
     loose: frozenset[str] = frozenset()  # concepts whose words the message names apart, not side by side
     documents: int = 0  # facts in the base
     measures_named: frozenset[str] = frozenset()  # words naming what a figure measures ("miskin", "stunting")
+    now_words: frozenset[str] = frozenset()  # "sekarang", "berikutnya": the present or what comes next
 
     @property
     def tokens(self) -> frozenset[str]:
@@ -607,7 +608,8 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
             conflicts += [Gap("broader", (head,), (concept,)) for concept, head in narrower]
         if reading.mode != STATEMENT:
             conflicts += kind_gaps(query, profile.terms, fact, echoed)
-        elif "now" in reading.asks and not echoed and not fact.verdict and not is_current(fact, query.today):
+        elif "now" in reading.asks and not echoed and not fact.verdict and not is_current(fact, query.today) \
+                and _now_said_of(query, profile):
             # A forward about the present or the future ("mulai bulan depan …") is not confirmed by an
             # old fact; a rated claim is different: scams and hoaxes come back ("daftar sekarang").
             conflicts.append(Gap("now", (), (fact.as_of,)))
@@ -680,6 +682,22 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
     judgements.sort(key=lambda j: (not j.answers, not j.nearest, not (j.answers and j.echoed), -j.standing,
                                    j.match.fact.id))
     return judgements
+
+
+def _now_said_of(query: Query, profile: Profile) -> bool:
+    """Whether a forward says "now" of what the fact is about: "mulai bulan depan BLT cair lagi", not a
+    closing wish ("Semoga tahun-tahun berikut lebih baik") beside a claim about the past."""
+    if not query.now_words:
+        return True
+    by_token = {t.token: t for t in query.terms}
+    for part in query.reading.parts:
+        if query.now_words.isdisjoint(part.tokens):
+            continue
+        for token in part.tokens:
+            term = by_token.get(token)
+            if term and term.kind != WEAK and token not in query.now_words and _contains(profile, term):
+                return True
+    return False
 
 
 def _asks_figure(reading: Reading, asked: Qualifiers, covered: Qualifiers) -> bool:

@@ -632,3 +632,11 @@ def test_a_headcount_is_not_answered_by_a_count_of_the_poor(seeded_service, text
 def test_a_count_of_the_poor_is_still_answered(seeded_service):
     assert top(seeded_service, "berapa juta penduduk miskin NTT maret 2023?") in (
         "kemiskinan-ntt-maret-2023", "angka-11-juta-miskin-ntt-keliru")  # the latter corrects "11 juta" with it
+
+
+def test_a_closing_wish_about_the_future_does_not_make_a_forward_a_now_question(seeded_service):
+    """"Semoga tahun-tahun berikutnya …" is a wish beside a claim about March 2022, which the March 2022
+    figure confirms."""
+    text = ("Kabar dari grup RT. Pada Maret 2022 angka kemiskinan NTT 20,05 persen, masih tinggi. "
+            "Semoga tahun-tahun berikutnya lebih baik lagi. Salam dari Ende.")
+    assert top(seeded_service, text) == "kemiskinan-ntt-maret-2022"
