@@ -349,7 +349,7 @@ def programme_gaps(asked: Qualifiers, covered: Qualifiers) -> list[Gap]:
     return []
 
 
-def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool) -> list[Gap]:
+def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool, profile: Profile | None = None) -> list[Gap]:
     """What the question asks for that the fact cannot give.
 
     now: a current fact; who: a person (in the role asked, if one is named); how many: a number of
@@ -371,7 +371,7 @@ def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool) -> list[
         gaps.append(Gap("howmany", tuple(sorted(reading.counted))))
     if "rank" in asks and "rank" not in terms.says:
         gaps.append(Gap("rank"))
-    if "why" in asks and not _gives_reason(query, terms):
+    if "why" in asks and not _gives_reason(query, terms, profile):
         gaps.append(Gap("why"))
     if "outcome" in asks and "plan" in terms.says:
         gaps.append(Gap("plan"))
@@ -397,11 +397,14 @@ def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool) -> list[
     return gaps
 
 
-def _gives_reason(query: Query, terms: FactTerms) -> bool:
+def _gives_reason(query: Query, terms: FactTerms, profile: Profile | None = None) -> bool:
     """Whether a fact gives a reason about what a why-question asks: a sentence of it with a reason
-    word ("karena") names the question's main topic word (not just any "because" in the fact)."""
+    word ("karena") names the question's main topic word that the fact holds (not just any "because"
+    in the fact)."""
     topical = [t for t in query.terms if t.kind == CONTENT and t.token not in GENERIC
                and not {t.token, t.stem, t.token.removesuffix("nya")} & query.reason_words]
+    if profile is not None:
+        topical = [t for t in topical if _contains(profile, t)] or topical
     if not topical:
         return bool(terms.reasons)
     topic = max(topical, key=lambda t: query.weights.get(t.token, 0.0))
@@ -607,7 +610,7 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
             # Its figures are of another quantity: the rate of extreme poverty is no poverty rate.
             conflicts += [Gap("broader", (head,), (concept,)) for concept, head in narrower]
         if reading.mode != STATEMENT:
-            conflicts += kind_gaps(query, profile.terms, fact, echoed)
+            conflicts += kind_gaps(query, profile.terms, fact, echoed, profile)
         elif "now" in reading.asks and not echoed and not fact.verdict and not is_current(fact, query.today) \
                 and _now_said_of(query, profile):
             # A forward about the present or the future ("mulai bulan depan …") is not confirmed by an

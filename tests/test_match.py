@@ -640,3 +640,15 @@ def test_a_closing_wish_about_the_future_does_not_make_a_forward_a_now_question(
     text = ("Kabar dari grup RT. Pada Maret 2022 angka kemiskinan NTT 20,05 persen, masih tinggi. "
             "Semoga tahun-tahun berikutnya lebih baik lagi. Salam dari Ende.")
     assert top(seeded_service, text) == "kemiskinan-ntt-maret-2022"
+
+
+def test_an_english_possessive_is_the_word_it_marks(seeded_service):
+    assert tokenize("NTT's priority districts, Ba'a") == ["ntt", "priority", "districts", "baa"]
+    assert top(seeded_service, "What are NTT's five priority districts?") == "ntt-2021-kabupaten-prioritas"
+
+
+def test_a_why_question_is_answered_by_a_reason_about_what_the_fact_and_question_share(seeded_service):
+    """"Nasional" is the question's rarest word, but the fact's reason ("karena dananya terbatas") is
+    given of what both name: the provinces prioritised."""
+    assert top(seeded_service, "kenapa cuma 7 provinsi yang jadi prioritas nasional tahun 2021?") == \
+        "tujuh-provinsi-prioritas-2021"
