@@ -101,7 +101,7 @@ _NAMED = re.compile(r"\b(?:saya|sy|beta|aku|nama saya|perkenalkan)\s*,?\s+(?:(?:
 # What a messaging app or a forwarder adds around a forwarded message: not part of what it says.
 _FORWARDED = re.compile(
     r"\b(?:forwarded(?:\s+(?:many\s+times|as\s+received))?|diteruskan(?:\s+berkali-kali)?|pesan\s+terusan)\b"
-    r"|\b(?:dari|di|from)\s+(?:grup|group|wag)\s+(?:[\"'«“‘][^\"'»”’]{1,60}[\"'»”’]|\S+)",
+    r"|\b(?:dari|di|from)\s+(?:grup|group|wag)\s+(?:[\"'«“‘][^\"'»”’]{1,60}[\"'»”’]|[^\s.!?]+)",
     re.IGNORECASE)
 _CLAUSE = re.compile(r"(?<=\S)[,;:]\s+|\s(?:dan|serta|sedangkan|sementara)\s", re.IGNORECASE)
 _CAPITALS = re.compile(r"\b[A-Z]{2,6}\b")

@@ -652,3 +652,12 @@ def test_a_why_question_is_answered_by_a_reason_about_what_the_fact_and_question
     given of what both name: the provinces prioritised."""
     assert top(seeded_service, "kenapa cuma 7 provinsi yang jadi prioritas nasional tahun 2021?") == \
         "tujuh-provinsi-prioritas-2021"
+
+
+def test_naming_the_group_a_message_came_from_keeps_the_sentence_end(seeded_service):
+    """"… di grup keluarga." is dropped as a forwarder's note, but its full stop stays: the next
+    sentence is not glued to the self-introduction before it (and dropped with it)."""
+    text = ("Saya ibu rumah tangga di Alor, sering dapat kiriman di grup keluarga. "
+            "Katanya Liputan6 punya layanan cek fakta lewat WhatsApp. Nomornya berapa ya?")
+    answer = check(seeded_service, text)
+    assert answer.answered and answer.matches[0].fact.id == "chatbot-cek-fakta-liputan6"
