@@ -661,6 +661,9 @@ class Analyzer:
         lex = self.lexicon
         forms = {t for token in asked for t in (token, _without_clitic(token))}
         kinds = {kind for kind in ASKED if forms & lex.asks.get(kind, frozenset())}
+        if "howmany" in kinds and forms & lex.asks["howmany"] <= lex.asks.get("tally", frozenset()) \
+                and any(n.unit for n in self.numbers(self.merge(tokens))):
+            kinds.discard("howmany")  # "apakah angka 212.672 jiwa itu jumlah …?": a figure given, not asked
         if "date" in kinds and not self._asks_date(asked):
             kinds.discard("date")  # "pada tanggal 17 Oktober, …?" names a date, it does not ask one
         places_asked = self._asks_regions(asked)

@@ -661,3 +661,10 @@ def test_naming_the_group_a_message_came_from_keeps_the_sentence_end(seeded_serv
             "Katanya Liputan6 punya layanan cek fakta lewat WhatsApp. Nomornya berapa ya?")
     answer = check(seeded_service, text)
     assert answer.answered and answer.matches[0].fact.id == "chatbot-cek-fakta-liputan6"
+
+
+def test_jumlah_beside_a_given_figure_asks_about_it_not_how_many(seeded_service):
+    """"Apa itu total …?" of a figure the message gives is a question about that figure: the fact that
+    holds it answers, though it counts no province."""
+    answer = check(seeded_service, "ada yang bilang 81.180 jiwa, apa itu total orang miskin ekstrem se-NTT?")
+    assert answer.answered and answer.matches[0].fact.id == "angka-kemiskinan-ekstrem-lima-kabupaten"
