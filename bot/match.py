@@ -502,8 +502,9 @@ def figures_elsewhere(asked: Qualifiers, covered: Qualifiers) -> list[Gap]:
 
 
 def _elsewhere(said: Number, same_unit: Sequence[Number]) -> bool:
-    """Every figure of the unit is stated for some other place than the one the message's figure is for."""
-    return said.unit not in RULES and bool(same_unit) and all(n.place and n.place != said.place for n in same_unit)
+    """Every figure of the unit is stated for some other place than the one the message's figure is for.
+    (A count of provinces or districts is of the places themselves, not "in" the place named before it.)"""
+    return said.unit not in RULES and said.unit not in REGIONS and bool(same_unit) and all(n.place and n.place != said.place for n in same_unit)
 
 
 def role_contradictions(asked: Qualifiers, covered: Qualifiers, groups: Iterable[frozenset[str]]) -> list[Gap]:

@@ -668,3 +668,9 @@ def test_jumlah_beside_a_given_figure_asks_about_it_not_how_many(seeded_service)
     holds it answers, though it counts no province."""
     answer = check(seeded_service, "ada yang bilang 81.180 jiwa, apa itu total orang miskin ekstrem se-NTT?")
     assert answer.answered and answer.matches[0].fact.id == "angka-kemiskinan-ekstrem-lima-kabupaten"
+
+
+def test_a_count_of_provinces_is_not_a_figure_for_the_town_named_before_it(seeded_service):
+    """"Kupang … dari 7 provinsi": seven provinces, not a figure of Kupang's that the fact lacks."""
+    text = "benarkah Kupang tempat pertama yang dikunjungi wapres dari 7 provinsi prioritas?"
+    assert top(seeded_service, text) == "rakor-kemiskinan-ekstrem-kupang-2021"
