@@ -674,3 +674,10 @@ def test_a_count_of_provinces_is_not_a_figure_for_the_town_named_before_it(seede
     """"Kupang … dari 7 provinsi": seven provinces, not a figure of Kupang's that the fact lacks."""
     text = "benarkah Kupang tempat pertama yang dikunjungi wapres dari 7 provinsi prioritas?"
     assert top(seeded_service, text) == "rakor-kemiskinan-ekstrem-kupang-2021"
+
+
+def test_the_word_for_passing_a_message_on_is_not_its_topic(seeded_service):
+    """"Ada yg share: …" reports how the claim came; the misquoted rate is still corrected."""
+    answer = check(seeded_service, "Ada yg share: Rote Ndao tingkat kemiskinan ekstremnya 61,21 persen. Itu benar?")
+    assert answer.answered and answer.matches[0].fact.id == "angka-kemiskinan-ekstrem-lima-kabupaten"
+    assert [(g.said, g.verified) for g in answer.matches[0].differences] == [(("61d21",), ("16d21",))]
