@@ -680,4 +680,4 @@ def test_the_word_for_passing_a_message_on_is_not_its_topic(seeded_service):
     """"Ada yg share: …" reports how the claim came; the misquoted rate is still corrected."""
     answer = check(seeded_service, "Ada yg share: Rote Ndao tingkat kemiskinan ekstremnya 61,21 persen. Itu benar?")
     assert answer.answered and answer.matches[0].fact.id == "angka-kemiskinan-ekstrem-lima-kabupaten"
-    assert [(g.said, g.verified) for g in answer.matches[0].differences] == [(("61d21",), ("16d21",))]
+    assert [(g.said, g.verified) for g in answer.matches[0].differences] == [(("61,21",), ("16,21",))]
