@@ -37,6 +37,7 @@ NUMBER_CONTEXT = 10  # tokens before a number searched for the place it belongs 
 SUBJECT_NUMBER_GAP = 3  # a place followed this closely by a number has figures of its own
 NATIONAL_PROVINCES = 3  # a fact naming this many provinces is about the country as a whole
 FIGURE = "figure"  # the unit of "angka", "tingkat", "kemiskinan": people, households or a percentage
+PERCENT = "percent"
 TIME = "time"  # the unit of "bulan", "tahun": a duration
 REGIONS = frozenset({"provinces", "districts"})  # counting places: a count of regions is not located in one
 
@@ -732,7 +733,8 @@ class Analyzer:
         for i, token in enumerate(tokens):
             if token not in asks:
                 continue
-            after = [j for j in range(i + 1, min(len(tokens), i + 5)) if self._countable(tokens[j], asks)]
+            after = [j for j in range(i + 1, min(len(tokens), i + 5)) if self._countable(tokens[j], asks)
+                     and not self._names_place(tokens, j)]
             before = [j for j in range(i - 1, max(-1, i - COUNTED_BEFORE - 1), -1) if self._countable(tokens[j], asks)]
             # Every counting noun after "berapa", and the nearest one before it ("orang miskin brapa",
             # "dana … habis berapa miliar"), a year's "tahun" aside.
@@ -744,6 +746,8 @@ class Analyzer:
             if len(units) > 1:
                 units.discard(FIGURE)  # "berapa rumah tangga miskin": households, not any figure of poverty
             noun = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if PERCENT in units and self.unit(noun) == PERCENT:
+                units = {PERCENT}  # "berapa persen orang miskin": a share of people, not a number of them
             if not units and noun and noun not in self.lexicon.asks.get("degree", frozenset()) \
                     and self._countable(noun, asks) and self.kind(noun) == CONTENT and noun not in self.places:
                 units.add(noun)  # "berapa pesantren": a fact must count that very thing
@@ -784,6 +788,10 @@ class Analyzer:
             if "mana" in near or (i and tokens[i - 1] in ("which", "what")):
                 return "which"
         return ""
+
+    def _names_place(self, tokens: list[str], i: int) -> bool:
+        """"provinsi" in "berapa persen provinsi NTT": part of a place's name, not what is counted."""
+        return tokens[i] in PLACE_PREFIXES and i + 1 < len(tokens) and bool(self.place_of(tokens[i + 1], tokens[i]))
 
     def _countable(self, token: str, asks: frozenset[str]) -> bool:
         return not self.is_function(token) and token not in asks and token not in SCALES

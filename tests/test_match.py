@@ -681,3 +681,18 @@ def test_the_word_for_passing_a_message_on_is_not_its_topic(seeded_service):
     answer = check(seeded_service, "Ada yg share: Rote Ndao tingkat kemiskinan ekstremnya 61,21 persen. Itu benar?")
     assert answer.answered and answer.matches[0].fact.id == "angka-kemiskinan-ekstrem-lima-kabupaten"
     assert [(g.said, g.verified) for g in answer.matches[0].differences] == [(("61,21",), ("16,21",))]
+
+
+@pytest.mark.parametrize("text, counted", [
+    ("berapa persen kemiskinan ekstrem provinsi NTT 2021", {"percent"}),  # "provinsi NTT" names a place
+    ("berapa persen orang miskin ekstrem di NTT", {"percent"}),  # a share of people, not their number
+    ("berapa rumah tangga miskin ekstrem di TTS", {"households"}),
+])
+def test_what_a_how_many_question_counts(analyzer, text, counted):
+    assert analyzer.counted(analyzer.merge(analyzer.tokens(text))) == counted
+
+
+def test_a_share_is_not_answered_by_a_number_of_people(seeded_service):
+    """The five districts' total (212.672 jiwa) gives no percentage of the province."""
+    answer = check(seeded_service, "berapa persen orang miskin ekstrem provinsi NTT tahun 2021?")
+    assert not (answer.answered and answer.matches[0].fact.id == "jumlah-miskin-ekstrem-lima-kabupaten")
