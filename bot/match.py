@@ -367,7 +367,8 @@ def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool, profile:
         gaps.append(Gap("who", tuple(sorted(roles))))
     # A rated claim's own figures are the false ones ("Rp600.000 lewat tautan ini"): they answer nothing.
     numbers = [n for n in terms.qualifiers.numbers if not (fact.verdict and n.token in terms.claim)]
-    if "howmany" in asks and not has_count(numbers, reading.counted, asked, terms.qualifiers.places, query.within):
+    if "howmany" in asks and not has_count(numbers, reading.counted, asked, terms.qualifiers.places, query.within,
+                                           inside=bool({"which", "regions"} & asks)):
         gaps.append(Gap("howmany", tuple(sorted(reading.counted))))
     if "rank" in asks and "rank" not in terms.says:
         gaps.append(Gap("rank"))
@@ -431,12 +432,12 @@ def is_current(fact: Fact, today: date) -> bool:
 
 def has_count(numbers: Sequence[Number], units: frozenset[str], asked: Qualifiers,
               covered_places: frozenset[str] = frozenset(),
-              within: dict[str, frozenset[str]] | None = None) -> bool:
+              within: dict[str, frozenset[str]] | None = None, inside: bool = False) -> bool:
     """Whether a fact gives a number of one of `units` (any number but a duration, when none is
     named), for the place and period asked when the figure says which it is for.
 
     A count or a rate is for its own place: a district's figure does not answer a question about its
-    province. An amount (money, a duration) is a rule: a national or provincial one holds for the
+    province, unless the question asks which district (`inside`): then the figure asked is the district's. An amount (money, a duration) is a rule: a national or provincial one holds for the
     places within, and one that names no place at all holds everywhere.
     """
     wanted = set(units)
@@ -449,6 +450,8 @@ def has_count(numbers: Sequence[Number], units: frozenset[str], asked: Qualifier
         if (n.unit not in wanted) if wanted else n.unit == TIME:
             continue
         located = n.place in asked.places
+        if inside:  # "kabupaten mana yang paling miskin di NTT, brapa persen?": the figure of a place in NTT
+            located = located or any(p in (within or {}).get(n.place, ()) for p in asked.places)
         if n.unit in RULES:
             located = located or (not n.place and not covered_places) or any(
                 n.place in (within or {}).get(p, ()) for p in asked.places)

@@ -696,3 +696,9 @@ def test_a_share_is_not_answered_by_a_number_of_people(seeded_service):
     """The five districts' total (212.672 jiwa) gives no percentage of the province."""
     answer = check(seeded_service, "berapa persen orang miskin ekstrem provinsi NTT tahun 2021?")
     assert not (answer.answered and answer.matches[0].fact.id == "jumlah-miskin-ekstrem-lima-kabupaten")
+
+
+def test_which_district_and_its_rate_are_answered_by_the_district_s_figure(seeded_service):
+    """"Kabupaten mana …, berapa persen?" asks the rate of the district it asks for, not of NTT."""
+    text = "di NTT maret 2023 kabupaten mana yg penduduk miskinnya paling tinggi, berapa persen?"
+    assert top(seeded_service, text) == "kabupaten-termiskin-ntt-2023"
