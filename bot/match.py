@@ -437,7 +437,8 @@ def has_count(numbers: Sequence[Number], units: frozenset[str], asked: Qualifier
     named), for the place and period asked when the figure says which it is for.
 
     A count or a rate is for its own place: a district's figure does not answer a question about its
-    province, unless the question asks which district (`inside`): then the figure asked is the district's. An amount (money, a duration) is a rule: a national or provincial one holds for the
+    province, unless the question asks which district (`inside`): then the figure asked is the
+    district's. An amount (money, a duration) is a rule: a national or provincial one holds for the
     places within, and one that names no place at all holds everywhere.
     """
     wanted = set(units)
@@ -507,7 +508,8 @@ def figures_elsewhere(asked: Qualifiers, covered: Qualifiers) -> list[Gap]:
 def _elsewhere(said: Number, same_unit: Sequence[Number]) -> bool:
     """Every figure of the unit is stated for some other place than the one the message's figure is for.
     (A count of provinces or districts is of the places themselves, not "in" the place named before it.)"""
-    return said.unit not in RULES and said.unit not in REGIONS and bool(same_unit) and all(n.place and n.place != said.place for n in same_unit)
+    return said.unit not in RULES | REGIONS and bool(same_unit) and all(
+        n.place and n.place != said.place for n in same_unit)
 
 
 def role_contradictions(asked: Qualifiers, covered: Qualifiers, groups: Iterable[frozenset[str]]) -> list[Gap]:
