@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
 
@@ -349,7 +349,8 @@ def programme_gaps(asked: Qualifiers, covered: Qualifiers) -> list[Gap]:
     return []
 
 
-def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool, profile: Profile | None = None) -> list[Gap]:
+def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool, profile: Profile | None = None,
+              period_missing: bool = False) -> list[Gap]:
     """What the question asks for that the fact cannot give.
 
     now: a current fact; who: a person (in the role asked, if one is named); how many: a number of
@@ -367,7 +368,10 @@ def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool, profile:
         gaps.append(Gap("who", tuple(sorted(roles))))
     # A rated claim's own figures are the false ones ("Rp600.000 lewat tautan ini"): they answer nothing.
     numbers = [n for n in terms.qualifiers.numbers if not (fact.verdict and n.token in terms.claim)]
-    if "howmany" in asks and not has_count(numbers, reading.counted, asked, terms.qualifiers.places, query.within,
+    # A period the fact does not cover is a gap of its own: the figure asked is then looked for in any
+    # period, so that the reply does not also say the figure is missing ("September 2023 … dan angka").
+    period = asked if not period_missing else replace(asked, years=frozenset(), months=frozenset())
+    if "howmany" in asks and not has_count(numbers, reading.counted, period, terms.qualifiers.places, query.within,
                                            inside=bool({"which", "regions"} & asks)):
         gaps.append(Gap("howmany", tuple(sorted(reading.counted))))
     if "rank" in asks and "rank" not in terms.says:
@@ -616,7 +620,8 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
             # Its figures are of another quantity: the rate of extreme poverty is no poverty rate.
             conflicts += [Gap("broader", (head,), (concept,)) for concept, head in narrower]
         if reading.mode != STATEMENT:
-            conflicts += kind_gaps(query, profile.terms, fact, echoed, profile)
+            conflicts += kind_gaps(query, profile.terms, fact, echoed, profile,
+                                   any(g.kind in ("year", "month") for g in conflicts))
         elif "now" in reading.asks and not echoed and not fact.verdict and not is_current(fact, query.today) \
                 and _now_said_of(query, profile):
             # A forward about the present or the future ("mulai bulan depan …") is not confirmed by an
