@@ -523,6 +523,8 @@ REGRESSION_BARS = {  # probe sets written blind, then tuned on: (least accuracy,
     "probe-j.jsonl": (0.84, 0.05),
     "probe-k.jsonl": (0.85, 0.08),
     "probe-l.jsonl": (0.84, 0.05),
+    "probe-p.jsonl": (0.95, 0.05),
+    "probe-r.jsonl": (0.90, 0.05),
 }
 
 
