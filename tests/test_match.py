@@ -525,6 +525,7 @@ REGRESSION_BARS = {  # probe sets written blind, then tuned on: (least accuracy,
     "probe-l.jsonl": (0.84, 0.05),
     "probe-p.jsonl": (0.95, 0.05),
     "probe-r.jsonl": (0.90, 0.05),
+    "probe-t.jsonl": (0.90, 0.05),
 }
 
 
