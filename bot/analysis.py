@@ -38,6 +38,7 @@ SUBJECT_NUMBER_GAP = 3  # a place followed this closely by a number has figures 
 NATIONAL_PROVINCES = 3  # a fact naming this many provinces is about the country as a whole
 FIGURE = "figure"  # the unit of "angka", "tingkat", "kemiskinan": people, households or a percentage
 PERCENT = "percent"
+DATE = "date"  # the unit of a day of a month ("17 Oktober")
 TIME = "time"  # the unit of "bulan", "tahun": a duration
 REGIONS = frozenset({"provinces", "districts"})  # counting places: a count of regions is not located in one
 
@@ -568,8 +569,8 @@ class Analyzer:
     def _counts_something(self, tokens: list[str], i: int) -> bool:
         """A four-digit number followed by what it counts ("2127 blk") is a count, not a year."""
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if i and tokens[i - 1] in self.lexicon.months:
-            return False  # "Maret 2021, orangnya berapa?": a month's year
+        if i and (tokens[i - 1] in self.lexicon.months or tokens[i - 1] == "tahun"):
+            return False  # "Maret 2021, orangnya berapa?", "tahun 2021, warga …": a year
         return bool(after) and not self.is_function(after) and (
             after in self.lexicon.units or after in self.lexicon.programmes)
 
@@ -595,8 +596,12 @@ class Analyzer:
             decimal = _DECIMAL.match(token)
             if not (token.isdigit() or decimal):
                 continue
-            if (_YEAR.match(token) and not self._counts_something(tokens, i)) or \
-                    (i + 1 < len(tokens) and tokens[i + 1] in lex.months):
+            if _YEAR.match(token) and not self._counts_something(tokens, i):
+                continue
+            if i + 1 < len(tokens) and tokens[i + 1] in lex.months:
+                if token.isdigit() and 1 <= int(token) <= 31:  # "17 Oktober 2021": a day, checked as a date
+                    year = next((t for t in tokens[i + 2:i + 3] if _YEAR.match(t)), "")
+                    found.append(Number(float(token), DATE, token, "", year, tokens[i + 1]))
                 continue
             value = float(f"{decimal.group(1)}.{decimal.group(2)}") if decimal else float(token)
             j = i + 1
@@ -612,6 +617,8 @@ class Analyzer:
             elif after and after not in PER_WORDS and not self.is_function(after) and not _DECIMAL.match(after) \
                     and not after.isdigit() and not self.place_of(after):
                 unit = self.unit(after)
+                if unit == after and self.kind(after) == WEAK:
+                    unit = ""  # "212 ribuan, bener gak?": a word with no topic counts nothing
             if not unit and after == "dari" and j + 2 < len(tokens) and tokens[j + 1].isdigit() \
                     and not self.is_function(tokens[j + 2]) and not self.place_of(tokens[j + 2]):
                 unit = self.unit(tokens[j + 2])  # "7 dari 25 provinsi": 7 provinces
@@ -632,9 +639,11 @@ class Analyzer:
         """The place a number is for: the last one named before it, unless its own clause also names a
         place inside that one ("Sumba Tengah … tertinggi di NTT …, yaitu 31,78 persen": Sumba Tengah)."""
         for words in (clause, earlier):  # its own clause first, then the sentence before it
-            # "BLK Provinsi NTT di Kupang … 200 orang": where the office is, not what it serves
+            # "BLK Provinsi NTT di Kupang … 200 orang": where the office is, not what it serves; "datang ke
+            # Kupang berharap … NTT nol persen": where someone went
             located = {i + 2 for i in range(len(words) - 2)
                        if words[i + 1] == "di" and self.place_of(words[i]) and self.place_of(words[i + 2])}
+            located |= {i + 1 for i in range(len(words) - 1) if words[i] == "ke" and self.place_of(words[i + 1])}
             named = [key for i, key in enumerate(map(self.place_of, words)) if key and i not in located]
             if named:
                 last = named[-1]
@@ -663,7 +672,7 @@ class Analyzer:
         forms = {t for token in asked for t in (token, _without_clitic(token))}
         kinds = {kind for kind in ASKED if forms & lex.asks.get(kind, frozenset())}
         if "howmany" in kinds and forms & lex.asks["howmany"] <= lex.asks.get("tally", frozenset()) \
-                and any(n.unit for n in self.numbers(self.merge(tokens))):
+                and any(n.unit not in ("", DATE) for n in self.numbers(self.merge(tokens))):
             kinds.discard("howmany")  # "apakah angka 212.672 jiwa itu jumlah …?": a figure given, not asked
         if "date" in kinds and not self._asks_date(asked):
             kinds.discard("date")  # "pada tanggal 17 Oktober, …?" names a date, it does not ask one
@@ -683,6 +692,8 @@ class Analyzer:
             mode = STATEMENT
         else:
             mode = LOOKUP
+        if mode == CHECK and "contact" in asks:
+            asks = asks - {"contact"}  # "ada situs nulis …, bener?": the claim's source, not a request for it
         keys = tuple(dict.fromkeys(k for k in map(url_key, urls) if k))
         slugs = tuple(w for u in urls for w in self.tokens(" ".join(slug_words(u))))
         return Reading(text, tuple(Part(tuple(parts[i]), questions[i]) for i in kept), asks, mode, keys, slugs,

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
 
 from bot.analysis import (
     CHECK,
     CONTENT,
+    DATE,
     FIGURE,
     LABEL,
     QUALIFIER,
@@ -349,7 +350,8 @@ def programme_gaps(asked: Qualifiers, covered: Qualifiers) -> list[Gap]:
     return []
 
 
-def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool, profile: Profile | None = None) -> list[Gap]:
+def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool, profile: Profile | None = None,
+              period_missing: bool = False) -> list[Gap]:
     """What the question asks for that the fact cannot give.
 
     now: a current fact; who: a person (in the role asked, if one is named); how many: a number of
@@ -367,7 +369,10 @@ def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool, profile:
         gaps.append(Gap("who", tuple(sorted(roles))))
     # A rated claim's own figures are the false ones ("Rp600.000 lewat tautan ini"): they answer nothing.
     numbers = [n for n in terms.qualifiers.numbers if not (fact.verdict and n.token in terms.claim)]
-    if "howmany" in asks and not has_count(numbers, reading.counted, asked, terms.qualifiers.places, query.within,
+    # A period the fact does not cover is a gap of its own: the figure asked is then looked for in any
+    # period, so that the reply does not also say the figure is missing ("September 2023 … dan angka").
+    period = asked if not period_missing else replace(asked, years=frozenset(), months=frozenset())
+    if "howmany" in asks and not has_count(numbers, reading.counted, period, terms.qualifiers.places, query.within,
                                            inside=bool({"which", "regions"} & asks)):
         gaps.append(Gap("howmany", tuple(sorted(reading.counted))))
     if "rank" in asks and "rank" not in terms.says:
@@ -448,7 +453,7 @@ def has_count(numbers: Sequence[Number], units: frozenset[str], asked: Qualifier
         wanted |= FIGURE_UNITS
     regions = bool(wanted) and wanted <= REGIONS  # a count of provinces is not "in" the place asked
     for n in numbers:
-        if (n.unit not in wanted) if wanted else n.unit == TIME:
+        if (n.unit not in wanted) if wanted else n.unit in (TIME, DATE):
             continue
         located = n.place in asked.places
         if inside:  # "kabupaten mana yang paling miskin di NTT, brapa persen?": the figure of a place in NTT
@@ -485,7 +490,7 @@ def number_contradictions(asked: Qualifiers, covered: Qualifiers) -> list[Gap]:
     for said in asked.numbers:
         if not said.unit or said.unit.startswith(LABEL):
             continue
-        same_unit = [n for n in covered.numbers if n.unit == said.unit]
+        same_unit = [n for n in covered.numbers if n.unit == said.unit and (said.unit != DATE or n.month == said.month)]
         if said.place:
             if _elsewhere(said, same_unit):
                 continue  # not a misquote: the fact has no such figure for that place (`figures_elsewhere`)
@@ -562,6 +567,8 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
     long_message = sum(1 for t in terms if t.kind != WEAK) > LONG_MESSAGE_TERMS
     query_tokens = {t.token for t in terms}
     touched = query.tokens | query.loose  # what of a fact's key content the message touches
+    rounded = [t for t in terms if t.kind == QUALIFIER and t.token.isdigit() and t.token.endswith("000")
+               and t.token.strip("0")]
     enough = anchor_enough(query.documents)
     reading = query.reading
     judgements = []
@@ -574,6 +581,10 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
         fact = candidate.fact
         words, stems = profile.words, profile.stems
         matched = [t for t in terms if t.token in words or t.stem in stems]
+        if rounded:  # "212 ribuan" for 212.672: a figure given to the thousand is the fact's figure
+            values = [n.value for n in profile.terms.qualifiers.numbers]
+            about = {id(t) for t in rounded if t not in matched and any(_rounds_to(v, t.token) for v in values)}
+            matched = [t for t in terms if id(t) in about or t.token in words or t.stem in stems] if about else matched
         shared = tuple(map(id, matched))
         if not candidate.linked:
             rejected = set_aside.get(shared)
@@ -616,7 +627,8 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
             # Its figures are of another quantity: the rate of extreme poverty is no poverty rate.
             conflicts += [Gap("broader", (head,), (concept,)) for concept, head in narrower]
         if reading.mode != STATEMENT:
-            conflicts += kind_gaps(query, profile.terms, fact, echoed, profile)
+            conflicts += kind_gaps(query, profile.terms, fact, echoed, profile,
+                                   any(g.kind in ("year", "month") for g in conflicts))
         elif "now" in reading.asks and not echoed and not fact.verdict and not is_current(fact, query.today) \
                 and _now_said_of(query, profile):
             # A forward about the present or the future ("mulai bulan depan …") is not confirmed by an
@@ -683,7 +695,8 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
         shown = tuple(t.token for t in matched)
         match = Match(fact, round(score, 4), round(confidence, 4), shown,
                       gaps=tuple(conflicts) if not answers else (), differences=differences)
-        unaddressed = sum(1 for n in asked.numbers if n.unit and not any(c.unit == n.unit for c in covered.numbers))
+        unaddressed = sum(1 for n in asked.numbers
+                          if n.unit not in ("", DATE) and not any(c.unit == n.unit for c in covered.numbers))
         judgements.append(Judgement(match, answers, confident and not answers, echoed, unaddressed, covered,
                                     len(narrower)))
     # Answers first, a repeated rated claim leading; then by score, less what the fact must correct (a
@@ -709,10 +722,18 @@ def _now_said_of(query: Query, profile: Profile) -> bool:
     return False
 
 
+def _rounds_to(value: float, token: str) -> bool:
+    """Whether a figure given to the thousand ("212000", said "212 ribu") is `value` rounded or cut
+    to the thousand: 212.672 is "212 ribuan", 15.820 "15 ribu" or "16 ribu", but not "210 ribu"."""
+    number = int(token)
+    unit = 1000
+    return value >= unit and number in (math.floor(value / unit) * unit, round(value / unit) * unit)
+
+
 def _asks_figure(reading: Reading, asked: Qualifiers, covered: Qualifiers) -> bool:
     """The message asks for a figure or states one that the fact does not give word for word."""
     given = {n.token for n in covered.numbers}
-    return "howmany" in reading.asks or any(n.unit and n.token not in given for n in asked.numbers)
+    return "howmany" in reading.asks or any(n.unit not in ("", DATE) and n.token not in given for n in asked.numbers)
 
 
 def _asks_later(conflicts: Sequence[Gap], terms: FactTerms) -> bool:

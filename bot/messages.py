@@ -71,6 +71,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "⚠️ Angka di pesan Anda: {said}; angka yang benar: {verified}.",
         "en": "⚠️ The figure in your message: {said}; the correct figure: {verified}.",
     },
+    "difference.date": {
+        "id": "⚠️ Tanggal di pesan Anda: {said}; tanggal yang benar: {verified}.",
+        "en": "⚠️ The date in your message: {said}; the correct date: {verified}.",
+    },
     "not_found": {
         "id": "🔎 Informasi itu belum ada di basis fakta terverifikasi kami. Kami tidak menebak: "
               "yang belum diperiksa tidak kami nyatakan benar atau salah.",
@@ -762,7 +766,7 @@ def describe_gaps(gaps: tuple[Gap, ...], lang: str = "id", period: tuple[str, ..
 
 def describe_difference(gap: Gap, lang: str = "id") -> str:
     """A detail of a message that the answering fact corrects, as one sentence."""
-    key = "difference.number" if gap.kind == "number" else "difference"
+    key = ("difference.date" if gap.unit == "date" else "difference.number") if gap.kind == "number" else "difference"
     unit = t("unit.percent", lang) if gap.unit == "percent" else ""
     said = ", ".join(f"{v}{unit}" for v in gap.said) or "-"
     verified = ", ".join(f"{v}{unit}" for v in gap.verified) or "-"

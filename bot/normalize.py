@@ -173,11 +173,12 @@ def _read_number(tokens: list[str], start: int) -> tuple[list[str], int] | None:
 
 
 def thousands(tokens: list[str]) -> list[str]:
-    """A whole number of thousands as the digits it stands for: "28 ribu" -> "28000", as "28.000" is
-    read, so that a figure matches however it is written ("1d14 juta" keeps its scale word)."""
+    """A whole number of thousands as the digits it stands for: "28 ribu" (or "28 ribuan", about as
+    many) -> "28000", as "28.000" is read, so that a figure matches however it is written ("1d14
+    juta" keeps its scale word)."""
     out: list[str] = []
     for token in tokens:
-        if token == "ribu" and out and out[-1].isdigit() and len(out[-1]) <= 3 and out[-1] != "0":
+        if token in ("ribu", "ribuan") and out and out[-1].isdigit() and len(out[-1]) <= 3 and out[-1] != "0":
             out[-1] = str(int(out[-1]) * 1000)
         else:
             out.append(token)

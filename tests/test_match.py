@@ -525,6 +525,7 @@ REGRESSION_BARS = {  # probe sets written blind, then tuned on: (least accuracy,
     "probe-l.jsonl": (0.84, 0.05),
     "probe-p.jsonl": (0.95, 0.05),
     "probe-r.jsonl": (0.90, 0.05),
+    "probe-t.jsonl": (0.90, 0.05),
 }
 
 
@@ -704,3 +705,58 @@ def test_which_district_and_its_rate_are_answered_by_the_district_s_figure(seede
     """"Kabupaten mana …, berapa persen?" asks the rate of the district it asks for, not of NTT."""
     text = "di NTT maret 2023 kabupaten mana yg penduduk miskinnya paling tinggi, berapa persen?"
     assert top(seeded_service, text) == "kabupaten-termiskin-ntt-2023"
+
+
+def test_a_figure_given_to_the_thousand_is_the_fact_s_figure(analyzer, seeded_service):
+    """"212 ribuan" is 212.672 said roughly, not the 212 districts of another fact; a word like "bener"
+    after a number counts nothing."""
+    from bot.match import _rounds_to
+
+    assert _rounds_to(212672, "212000") and _rounds_to(15820, "16000") and not _rounds_to(212672, "210000")
+    numbers = analyzer.numbers(analyzer.merge(analyzer.tokens("212 ribuan, bener gak?")))
+    assert [(n.token, n.unit) for n in numbers] == [("212000", "")]
+    answer = check(seeded_service, "katanya total orang miskin ekstrem di 5 kabupaten NTT sekitar 212 ribuan, bener gak?")
+    assert answer.answered and answer.matches[0].fact.id == "jumlah-miskin-ekstrem-lima-kabupaten"
+    assert not answer.matches[0].differences
+
+
+def test_where_someone_went_is_not_what_their_figure_is_for(seeded_service):
+    """"datang ke Kupang … NTT nol persen pada 2030": the target is NTT's, and 2030 misquotes 2024."""
+    text = ("Wapres datang ke Kupang dan berharap kemiskinan ekstrem di NTT jadi nol persen pada 2030. "
+            "Ayo dukung! Sebarkan ke semua grup.")
+    answer = check(seeded_service, text)
+    assert answer.answered and answer.matches[0].fact.id == "target-nol-persen-kemiskinan-ekstrem-2024"
+    assert [g.kind for g in answer.matches[0].differences] == ["year"]
+
+
+def test_a_plea_to_cooperate_does_not_make_a_notice_a_question(analyzer, seeded_service):
+    """"Mohon kerja samanya." closes a notice; the notice's wrong programme (PKH) is then a misquote
+    that the fact naming the real ones corrects. ("tahun 2021, warga …": 2021 is a year.)"""
+    assert analyzer.qualifiers(analyzer.merge(analyzer.tokens("tahun 2021, warga miskin"))).years == {"2021"}
+    text = ("Pengumuman untuk warga. Pada tiga bulan terakhir tahun 2021, warga miskin ekstrem di lima kabupaten "
+            "prioritas dapat bantuan tambahan lewat PKH. Mohon kerja samanya.")
+    answer = check(seeded_service, text)
+    assert answer.answered and answer.matches[0].fact.id == "bantuan-sembako-blt-desa-2021"
+    assert [g.kind for g in answer.matches[0].differences] == ["programme"]
+
+
+@pytest.mark.parametrize("text, fact", [
+    ("kabupaten prioritas ne mung 35 to? provinsi ne piro?", "tujuh-provinsi-prioritas-2021"),  # Javanese
+    ("how much money does each TKM group get?", "perluasan-kesempatan-kerja-tkm-tks-padat-karya"),  # light verb
+])
+def test_more_chat_words_carry_no_topic(seeded_service, text, fact):
+    assert top(seeded_service, text) == fact
+
+
+def test_a_wrong_day_is_corrected_as_a_date(seeded_service):
+    answer = check(seeded_service, "rakor wapres soal kemiskinan ekstrem di Kupang tanggal 20 Oktober 2021 kan?")
+    assert answer.answered and answer.matches[0].fact.id == "rakor-kemiskinan-ekstrem-kupang-2021"
+    assert [(g.said, g.verified, g.unit) for g in answer.matches[0].differences] == [(("20",), ("17",), "date")]
+    assert "Tanggal di pesan Anda: 20; tanggal yang benar: 17" in messages.describe_difference(
+        answer.matches[0].differences[0])
+
+
+def test_a_site_named_in_a_claim_is_not_a_request_for_contacts(seeded_service):
+    """"ada website nulis …, bener?" checks what the site wrote; it does not ask for an address."""
+    answer = check(seeded_service, "ada website nulis penduduk miskin NTT Maret 2023 11 juta orang, bener?")
+    assert answer.answered and answer.matches[0].fact.id == "angka-11-juta-miskin-ntt-keliru"
