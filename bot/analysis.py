@@ -38,6 +38,9 @@ SUBJECT_NUMBER_GAP = 3  # a place followed this closely by a number has figures 
 NATIONAL_PROVINCES = 3  # a fact naming this many provinces is about the country as a whole
 FIGURE = "figure"  # the unit of "angka", "tingkat", "kemiskinan": people, households or a percentage
 PERCENT = "percent"
+# Said to the reader at a sentence's end, after its tag ("… ya min?", "… kan kaka?", "… to pak?")
+VOCATIVES = frozenset({"min", "admin", "kak", "kaka", "ka", "pak", "bu", "bro", "sis", "om", "gan", "mas", "mbak",
+                       "bang", "dik", "nona", "usi", "bapa", "mama", "tanta", "dong", "sih", "eh", "e", "nih", "deh"})
 DATE = "date"  # the unit of a day of a month ("17 Oktober")
 TIME = "time"  # the unit of "bulan", "tahun": a duration
 REGIONS = frozenset({"provinces", "districts"})  # counting places: a count of regions is not located in one
@@ -135,8 +138,11 @@ def proper_names(text: str) -> frozenset[str]:
 
 
 def raw_tags(sentence: str) -> frozenset[str]:
-    """The last word of a sentence as written, lower-cased ("… tahun 2030 ya?" -> {"ya"})."""
+    """The last word of a sentence as written, lower-cased ("… tahun 2030 ya?" -> {"ya"}), before any
+    form of address or particle ("… 8 Juli 2022 ya min?" -> {"ya"})."""
     words = re.findall(r"\w+", sentence.lower())
+    while len(words) > 1 and words[-1] in VOCATIVES:
+        words.pop()
     return frozenset(words[-1:])
 
 
@@ -187,6 +193,7 @@ class Reading:
     acronyms: frozenset[str] = frozenset()  # words written in capitals ("UMP"): names of things, not slang
     names: frozenset[str] = frozenset()  # capitalised words inside a sentence ("Bappenas"): maybe names
     counted: frozenset[str] = frozenset()  # what a how-many question counts ("people"), once corrected
+    which_places: frozenset[str] | None = None  # places named beside "kabupaten mana …?" (not a guess after it)
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -679,6 +686,10 @@ class Analyzer:
         places_asked = self._asks_regions(asked)
         if places_asked:
             kinds.add(places_asked)
+        which_places = None
+        if places_asked == "which":  # "kabupaten mana … di NTT? beta dengar Sumba Tengah": NTT is asked about
+            which_places = frozenset(p for i in kept if questions[i] and self._asks_regions(parts[i]) == "which"
+                                     for p in self.qualifiers(self.merge(parts[i])).places)
         asks = frozenset(kinds)
         check_words = lex.asks.get("check", frozenset())
         if any(self._asks_open(parts[i]) for i in kept if questions[i]):
@@ -697,7 +708,8 @@ class Analyzer:
         keys = tuple(dict.fromkeys(k for k in map(url_key, urls) if k))
         slugs = tuple(w for u in urls for w in self.tokens(" ".join(slug_words(u))))
         return Reading(text, tuple(Part(tuple(parts[i]), questions[i]) for i in kept), asks, mode, keys, slugs,
-                       self.language([t for part in raw for t in part]), acronyms(body), proper_names(body))
+                       self.language([t for part in raw for t in part]), acronyms(body), proper_names(body),
+                       which_places=which_places)
 
     def _matters(self, part: list[str]) -> bool:
         """False for a greeting, a plea to share, or a self-introduction: they say nothing to check."""
@@ -750,8 +762,9 @@ class Analyzer:
             # Every counting noun after "berapa", and the nearest one before it ("orang miskin brapa",
             # "dana … habis berapa miliar"), a year's "tahun" aside.
             nearest_before = [j for j in before if self.unit(tokens[j]) not in (tokens[j], TIME)][:1]
-            units = {"money" if tokens[j - 1] in PER_WORDS else self.unit(tokens[j]) for j in after + nearest_before
-                     if self.unit(tokens[j]) != tokens[j]}
+            # "per kelompok", "satu kelompok dapat berapa juta": an amount for each, not a number of groups
+            units = {"money" if tokens[j - 1] in PER_WORDS or (j in nearest_before and tokens[j - 1] == "1")
+                     else self.unit(tokens[j]) for j in after + nearest_before if self.unit(tokens[j]) != tokens[j]}
             if TIME in units and not (after and self.unit(tokens[after[0]]) == TIME):
                 units.discard(TIME)  # "berapa tahun" asks a duration; "th 2021 … brp" does not
             if len(units) > 1:

@@ -392,7 +392,8 @@ def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool, profile:
     listed = _listed_places(terms.qualifiers.places, query.within)
     if "regions" in asks and len(listed) < 2:
         gaps.append(Gap("regions"))  # "kabupaten mana saja?" asks for a list of places
-    if "which" in asks and not listed - asked.places:
+    named = reading.which_places if reading.which_places is not None else asked.places
+    if "which" in asks and not listed - named:
         gaps.append(Gap("regions"))  # "kabupaten mana yang tertinggi?" asks for a place the message does not name
     if asked.years and fact.as_of and "plan" not in asks:
         # A fact can report a year only once it has happened: a later year it names is a plan.

@@ -16,6 +16,7 @@ MAX_TOKEN_CHARS = 40  # longer "words" are URLs, hashes or junk: never useful ke
 
 _CONTROL_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019\u02bc]s\b")  # "NTT's" -> "NTT"; "Ba'a" keeps its letters
+_SHORT_YEAR = re.compile(r"(?<=[a-z])\s?['\u2019](\d{2})\b")  # "Mar'21", "thn '22" -> "Mar 2021", "thn 2022"
 _APOSTROPHE = re.compile(r"(?<=\w)['\u2019\u02bc`](?=\w)")
 _CURRENCY = re.compile(r"\b(rp|idr|usd|us)\s*\$?\s*\.?\s*(?=\d)")
 _DOLLAR = re.compile(r"\$\s*(?=\d)")
@@ -74,7 +75,7 @@ def tokenize(text: str) -> list[str]:
     Thousands separators go ("212.672" and "212,672" -> "212672"); a decimal separator becomes
     "d" ("17,47" and "17.47" -> "17d47") so that a decimal stays one token; "%" becomes "persen".
     """
-    text = _APOSTROPHE.sub("", _POSSESSIVE.sub("", clean(text)))
+    text = _APOSTROPHE.sub("", _POSSESSIVE.sub("", _SHORT_YEAR.sub(r" 20\1", clean(text))))
     text = text.replace("%", " persen ")
     text = _CURRENCY.sub(lambda m: f" {m.group(1)} ", text)
     text = _DOLLAR.sub(" us ", text)

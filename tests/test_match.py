@@ -526,6 +526,7 @@ REGRESSION_BARS = {  # probe sets written blind, then tuned on: (least accuracy,
     "probe-p.jsonl": (0.95, 0.05),
     "probe-r.jsonl": (0.90, 0.05),
     "probe-t.jsonl": (0.90, 0.05),
+    "probe-v.jsonl": (0.90, 0.05),
 }
 
 
@@ -760,3 +761,39 @@ def test_a_site_named_in_a_claim_is_not_a_request_for_contacts(seeded_service):
     """"ada website nulis …, bener?" checks what the site wrote; it does not ask for an address."""
     answer = check(seeded_service, "ada website nulis penduduk miskin NTT Maret 2023 11 juta orang, bener?")
     assert answer.answered and answer.matches[0].fact.id == "angka-11-juta-miskin-ntt-keliru"
+
+
+@pytest.mark.parametrize("text, fact", [
+    ("Inpres kemiskinan ekstrem itu presiden tanda tangan kapan?", "inpres-4-2022-kemiskinan-ekstrem"),
+    ("brp pddk miskin ekstrem nas. th 2021?", "jumlah-miskin-ekstrem-nasional-2021"),
+    ("kata wapres masalah pokok kemiskinan ekstrem itu apa, bukan doi?", "anggaran-bukan-masalah-utama"),
+])
+def test_chat_spellings_of_words_the_facts_use(seeded_service, text, fact):
+    """"tanda tangan" is "ditandatangani"; "pddk", "nas." and "pokok" are "penduduk", "nasional", "utama"."""
+    assert top(seeded_service, text) == fact
+
+
+def test_a_year_written_with_an_apostrophe_is_a_year():
+    assert tokenize("kemiskinan NTT Mar'21 vs Sep '22") == ["kemiskinan", "ntt", "mar", "2021", "vs", "sep", "2022"]
+
+
+def test_asking_for_requirements_is_not_a_topic(seeded_service):
+    """"syarat" says what is wanted of a topic ("SIM"), as "cara" does: the BLK's requirements do not answer."""
+    assert not check(seeded_service, "syarat bikin SIM di Kupang apa aja?").answered
+
+
+def test_a_guess_after_a_which_question_does_not_make_it_answered_already(seeded_service):
+    """"Kabupaten mana …? katanya Sumba Tengah": the guess is checked by the fact naming Sumba Tengah."""
+    text = "kabupaten mana yg paling miskin di NTT 2023? katanya Sumba Tengah ya, brp persen?"
+    assert top(seeded_service, text) == "kabupaten-termiskin-ntt-2023"
+
+
+def test_a_tag_question_ends_before_a_form_of_address(seeded_service):
+    """"… 8 Juli 2022 ya kak?" is a yes/no check, so the wrong month is a misquote the fact corrects."""
+    answer = check(seeded_service, "Inpres nomor 4 tahun 2022 ditandatangani 8 Juli 2022 ya kak?")
+    assert answer.answered and answer.matches[0].fact.id == "inpres-4-2022-kemiskinan-ekstrem"
+    assert [g.kind for g in answer.matches[0].differences] == ["month"]
+
+
+def test_one_group_getting_how_many_million_asks_an_amount(analyzer):
+    assert analyzer.counted(analyzer.merge(analyzer.tokens("bantuan TKM satu kelompok dapat berapa juta"))) == {"money"}
