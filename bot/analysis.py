@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
@@ -194,6 +195,7 @@ class Reading:
     names: frozenset[str] = frozenset()  # capitalised words inside a sentence ("Bappenas"): maybe names
     counted: frozenset[str] = frozenset()  # what a how-many question counts ("people"), once corrected
     which_places: frozenset[str] | None = None  # places named beside "kabupaten mana …?" (not a guess after it)
+    count_places: frozenset[str] | None = None  # places named beside "berapa" (not in a comparison after it)
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -686,10 +688,7 @@ class Analyzer:
         places_asked = self._asks_regions(asked)
         if places_asked:
             kinds.add(places_asked)
-        which_places = None
-        if places_asked == "which":  # "kabupaten mana … di NTT? beta dengar Sumba Tengah": NTT is asked about
-            which_places = frozenset(p for i in kept if questions[i] and self._asks_regions(parts[i]) == "which"
-                                     for p in self.qualifiers(self.merge(parts[i])).places)
+
         asks = frozenset(kinds)
         check_words = lex.asks.get("check", frozenset())
         if any(self._asks_open(parts[i]) for i in kept if questions[i]):
@@ -708,8 +707,7 @@ class Analyzer:
         keys = tuple(dict.fromkeys(k for k in map(url_key, urls) if k))
         slugs = tuple(w for u in urls for w in self.tokens(" ".join(slug_words(u))))
         return Reading(text, tuple(Part(tuple(parts[i]), questions[i]) for i in kept), asks, mode, keys, slugs,
-                       self.language([t for part in raw for t in part]), acronyms(body), proper_names(body),
-                       which_places=which_places)
+                       self.language([t for part in raw for t in part]), acronyms(body), proper_names(body))
 
     def _matters(self, part: list[str]) -> bool:
         """False for a greeting, a plea to share, or a self-introduction: they say nothing to check."""
@@ -758,7 +756,8 @@ class Analyzer:
                 continue
             after = [j for j in range(i + 1, min(len(tokens), i + 5)) if self._countable(tokens[j], asks)
                      and not self._names_place(tokens, j)]
-            before = [j for j in range(i - 1, max(-1, i - COUNTED_BEFORE - 1), -1) if self._countable(tokens[j], asks)]
+            before = [j for j in range(i - 1, max(-1, i - COUNTED_BEFORE - 1), -1) if self._countable(tokens[j], asks)
+                      and not self._names_place(tokens, j)]
             # Every counting noun after "berapa", and the nearest one before it ("orang miskin brapa",
             # "dana … habis berapa miliar"), a year's "tahun" aside.
             nearest_before = [j for j in before if self.unit(tokens[j]) not in (tokens[j], TIME)][:1]
@@ -812,6 +811,21 @@ class Analyzer:
             if "mana" in near or (i and tokens[i - 1] in ("which", "what")):
                 return "which"
         return ""
+
+    def asked_places(self, reading: Reading, parts: Sequence[Part]) -> Reading:
+        """The places each kind of question is asked of, from the sentences that ask it (typos corrected):
+        "Papua berapa persen? katanya lebih miskin dari NTT" asks Papua's figure; "kabupaten mana … di
+        NTT? beta dengar Sumba Tengah" asks about NTT, and Sumba Tengah is a guess to check."""
+        def places(keep: Callable[[list[str]], bool]) -> frozenset[str] | None:
+            named = frozenset(p for part in parts if part.question and keep(list(part.tokens))
+                              for p in self.qualifiers(list(part.tokens)).places)
+            return named or None
+
+        howmany = self.lexicon.asks.get("howmany", frozenset())
+        return replace(reading,
+                       count_places=places(lambda t: bool(howmany & set(t))) if "howmany" in reading.asks else None,
+                       which_places=places(lambda t: self._asks_regions(t) == "which")
+                       if "which" in reading.asks else None)
 
     def _names_place(self, tokens: list[str], i: int) -> bool:
         """"provinsi" in "berapa persen provinsi NTT": part of a place's name, not what is counted."""

@@ -126,6 +126,8 @@ class Checker:
         if "howmany" in reading.asks:
             asked = [t for part in parts if part.question for t in part.tokens] or merged
             reading = replace(reading, counted=self.analyzer.counted(asked))
+        if {"howmany", "which"} & reading.asks:
+            reading = self.analyzer.asked_places(reading, parts)
         terms = [t for t in self.analyzer.query_terms(merged) if t.token not in neutral]
         words = tuple(t.token for t in terms)
         # The words of a pasted link's address count a little, beside the message's own words.

@@ -83,6 +83,7 @@ DETAILS = frozenset({"number", "role"})  # contradicted details: the lightest of
 BLOCKING_COST, UNADDRESSED_COST, DETAIL_COST = 0.15, 0.1, 0.03  # score shares a correction costs in ranking
 FIGURE_UNITS = frozenset({"people", "households", "percent"})
 HEADCOUNTS = frozenset({"people", "households"})
+CLAIMED_UNITS = frozenset({"money", "people", "households", "percent"})  # figures a claim may state
 GENERIC = frozenset({"angka", "tingkat", "jumlah", "data", "persen", "persentase", "total", "berita", "info"})
 ANY = "any"
 RULES = frozenset({"money", TIME})  # amounts set for an area hold in the places within it
@@ -372,6 +373,8 @@ def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool, profile:
     # A period the fact does not cover is a gap of its own: the figure asked is then looked for in any
     # period, so that the reply does not also say the figure is missing ("September 2023 … dan angka").
     period = asked if not period_missing else replace(asked, years=frozenset(), months=frozenset())
+    if reading.count_places is not None:
+        period = replace(period, places=reading.count_places)
     if "howmany" in asks and not has_count(numbers, reading.counted, period, terms.qualifiers.places, query.within,
                                            inside=bool({"which", "regions"} & asks)):
         gaps.append(Gap("howmany", tuple(sorted(reading.counted))))
@@ -624,6 +627,11 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
             # "Jumlah penduduk NTT berapa juta?" asks how many people live there, and a count of the
             # poor is no answer: a fact whose figures measure something the message never names.
             conflicts.append(Gap("howmany", tuple(sorted(reading.counted))))
+        if reading.mode in (CHECK, STATEMENT) and not fact.verdict:
+            # "… bantuan Rp 2 juta per KK mulai 1 Agustus": a neutral fact with no amount at all neither
+            # confirms nor corrects it, and shown as the answer it would read as a confirmation.
+            conflicts += [Gap("howmany", (n.token,)) for n in asked.numbers if n.unit in CLAIMED_UNITS
+                          and not any(c.unit == n.unit for c in covered.numbers)][:1]
         if narrower and _asks_figure(reading, asked, covered):
             # Its figures are of another quantity: the rate of extreme poverty is no poverty rate.
             conflicts += [Gap("broader", (head,), (concept,)) for concept, head in narrower]
