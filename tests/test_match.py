@@ -818,3 +818,12 @@ def test_a_neutral_fact_with_no_amount_does_not_answer_a_claimed_amount(seeded_s
             "kabupaten prioritas NTT mulai 1 Agustus. Siapkan KK dan KTP.\n\nini betul ka?")
     answer = check(seeded_service, text)
     assert not (answer.answered and answer.matches[0].fact.id == "ntt-2021-kabupaten-prioritas")
+
+
+def test_a_count_asked_of_one_body_alone_is_not_answered_by_a_fact_that_excludes_it(seeded_service):
+    """The padat karya figures are "mostly PUPR, not Kemnaker": they do not count Kemnaker's own work,
+    but they do answer whose work it was."""
+    alone = check(seeded_service, "tahun 2021 padat karya Kemnaker sendiri di NTT menyerap berapa tenaga kerja?")
+    assert not (alone.answered and alone.matches[0].fact.id == "padat-karya-ntt")
+    assert top(seeded_service, "padat karya di NTT menyerap berapa tenaga kerja sampai Oktober 2021? dari Kemnaker kah?") \
+        == "padat-karya-ntt"
