@@ -696,6 +696,9 @@ class Analyzer:
         if "howmany" in kinds and forms & lex.asks["howmany"] <= lex.asks.get("tally", frozenset()) \
                 and any(n.unit not in ("", DATE) for n in self.numbers(self.merge(tokens))):
             kinds.discard("howmany")  # "apakah angka 212.672 jiwa itu jumlah …?": a figure given, not asked
+        raw_asked = {w for i in kept if questions[i] for w in raw[i]}
+        if {"what", "whats"} & raw_asked and {"rate", "rates", "percentage", "percent"} & raw_asked:
+            kinds.add("howmany")  # "what was the poverty rate …?" asks a figure, as "berapa persen" does
         if "date" in kinds and not self._asks_date(asked):
             kinds.discard("date")  # "pada tanggal 17 Oktober, …?" names a date, it does not ask one
         places_asked = self._asks_regions(asked)
@@ -788,7 +791,8 @@ class Analyzer:
                     and self._countable(noun, asks) and self.kind(noun) == CONTENT and noun not in self.places:
                 units.add(noun)  # "berapa pesantren": a fact must count that very thing
             return frozenset(units)  # none: any number will do
-        return frozenset()
+        # No "berapa": a figure asked another way ("what was the rate"): a count of people or a share.
+        return frozenset({FIGURE}) if any(self.unit(t) == FIGURE for t in tokens) else frozenset()
 
     def unit(self, noun: str) -> str:
         """What a noun counts: "orang" -> "people", "kabupatenprioritas" -> "districts" (by its head word)."""

@@ -827,3 +827,11 @@ def test_a_count_asked_of_one_body_alone_is_not_answered_by_a_fact_that_excludes
     assert not (alone.answered and alone.matches[0].fact.id == "padat-karya-ntt")
     assert top(seeded_service, "padat karya di NTT menyerap berapa tenaga kerja sampai Oktober 2021? dari Kemnaker kah?") \
         == "padat-karya-ntt"
+
+
+def test_an_english_what_was_the_rate_question_asks_a_figure(seeded_service):
+    """"What was Papua's rate?" is a how-many question: the list of Papua's priority districts, which gives
+    no rate, is no answer; a fact with the district's rate is."""
+    assert not check(seeded_service, "what was the extreme poverty rate of Papua in 2021?").answered
+    assert top(seeded_service, "what was the extreme poverty rate of Rote Ndao in 2021?") == \
+        "angka-kemiskinan-ekstrem-lima-kabupaten"
