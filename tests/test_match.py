@@ -835,3 +835,10 @@ def test_an_english_what_was_the_rate_question_asks_a_figure(seeded_service):
     assert not check(seeded_service, "what was the extreme poverty rate of Papua in 2021?").answered
     assert top(seeded_service, "what was the extreme poverty rate of Rote Ndao in 2021?") == \
         "angka-kemiskinan-ekstrem-lima-kabupaten"
+
+
+def test_hearsay_and_a_slip_of_the_island_s_name(analyzer, seeded_service):
+    """"kata orang" (people say) reports a claim, it counts no people; "Manggarai Timor" is Manggarai Timur."""
+    assert "penduduk" not in [t.token for t in analyzer.query_terms(analyzer.tokens("kata orang begitu"))]
+    assert top(seeded_service, "kemiskinan ekstrem manggarai timor tahun 2021 berapa persen?") == \
+        "angka-kemiskinan-ekstrem-lima-kabupaten"
