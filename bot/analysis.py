@@ -218,6 +218,7 @@ class FactTerms:
     says: frozenset[str] = frozenset()  # what kinds of answer it holds: "reason", "rank", "plan"
     reasons: tuple[tuple[str, ...], ...] = ()  # words (and stems) of each sentence giving a reason
     broad: frozenset[str] = frozenset()  # head words used on their own, not only in a concept
+    denied: frozenset[str] = frozenset()  # what the statement says it is not about ("bukan Kemnaker")
 
     @property
     def topic_anchors(self) -> tuple[tuple[str, ...], ...]:
@@ -236,6 +237,7 @@ def dump_fact_terms(terms: FactTerms) -> str:
     data["qualifiers"] = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in data["qualifiers"].items()}
     data["says"] = sorted(terms.says)
     data["broad"] = sorted(terms.broad)
+    data["denied"] = sorted(terms.denied)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -251,7 +253,8 @@ def load_fact_terms(text: str | None) -> FactTerms:
     return FactTerms(tuple(tuple(k) for k in data["keywords"]), tuple(data["claim"]), tuple(data["lead"]),
                      tuple(data["correction"]), qualifiers, data["people"], data.get("named", False),
                      tuple(data["urls"]), frozenset(data.get("says", ())),
-                     tuple(tuple(r) for r in data.get("reasons", ())), frozenset(data.get("broad", ())))
+                     tuple(tuple(r) for r in data.get("reasons", ())), frozenset(data.get("broad", ())),
+                     frozenset(data.get("denied", ())))
 
 
 class Analyzer:
@@ -539,7 +542,7 @@ class Analyzer:
         return FactTerms(keyword_anchors, tuple(self._informative(claim_tokens)), tuple(self._informative(first)),
                          correction, qualifiers, people, named,
                          tuple(dict.fromkeys(k for k in map(url_key, source_urls) if k)), frozenset(says),
-                         reasons, broad)
+                         reasons, broad, self._denied(statement_tokens))
 
     def _place_has_figure(self, tokens: list[str], number: Number) -> bool:
         for i, token in enumerate(tokens):
@@ -548,6 +551,16 @@ class Analyzer:
                 if number.token in window:
                     return True
         return False
+
+    def _denied(self, tokens: list[str]) -> frozenset[str]:
+        """What a statement says it is not about: "sebagian besar dari PUPR dan bukan Kemnaker" -> kemnaker."""
+        return frozenset(after for word, after in zip(tokens, tokens[1:], strict=False)
+                         if word == "bukan" and not self.is_function(after))
+
+    def exclusive(self, tokens: list[str]) -> frozenset[str]:
+        """What a message asks about alone: "Kemnaker sendiri", "Kemnaker's own" -> kemnaker."""
+        return frozenset([before for before, word in zip(tokens, tokens[1:], strict=False) if word == "sendiri"]
+                         + [after for word, after in zip(tokens, tokens[1:], strict=False) if word == "own"])
 
     def _informative(self, tokens: list[str]) -> list[str]:
         return [t for t in dict.fromkeys(tokens) if not self.is_function(t)]
@@ -683,6 +696,9 @@ class Analyzer:
         if "howmany" in kinds and forms & lex.asks["howmany"] <= lex.asks.get("tally", frozenset()) \
                 and any(n.unit not in ("", DATE) for n in self.numbers(self.merge(tokens))):
             kinds.discard("howmany")  # "apakah angka 212.672 jiwa itu jumlah …?": a figure given, not asked
+        raw_asked = {w for i in kept if questions[i] for w in raw[i]}
+        if {"what", "whats"} & raw_asked and {"rate", "rates", "percentage", "percent"} & raw_asked:
+            kinds.add("howmany")  # "what was the poverty rate …?" asks a figure, as "berapa persen" does
         if "date" in kinds and not self._asks_date(asked):
             kinds.discard("date")  # "pada tanggal 17 Oktober, …?" names a date, it does not ask one
         places_asked = self._asks_regions(asked)
@@ -775,7 +791,8 @@ class Analyzer:
                     and self._countable(noun, asks) and self.kind(noun) == CONTENT and noun not in self.places:
                 units.add(noun)  # "berapa pesantren": a fact must count that very thing
             return frozenset(units)  # none: any number will do
-        return frozenset()
+        # No "berapa": a figure asked another way ("what was the rate"): a count of people or a share.
+        return frozenset({FIGURE}) if any(self.unit(t) == FIGURE for t in tokens) else frozenset()
 
     def unit(self, noun: str) -> str:
         """What a noun counts: "orang" -> "people", "kabupatenprioritas" -> "districts" (by its head word)."""

@@ -166,7 +166,8 @@ class Checker:
                                broader=self.analyzer.lexicon.broader, role_groups=self.analyzer.lexicon.role_groups,
                                reason_words=self._reason_words, loose=self._loose_compounds(terms),
                                documents=vocabulary.documents, measures_named=self._measure_words,
-                               now_words=self.analyzer.lexicon.asks.get("now", frozenset()))
+                               now_words=self.analyzer.lexicon.asks.get("now", frozenset()),
+                               exclusive=self.analyzer.exclusive(merged))
         judged = match.rerank(question, candidates, self._months)
         judged = match.in_time_order(judged, qualifiers, self._months)
         shown = match.see_also(judged)

@@ -184,6 +184,7 @@ class Query:
     documents: int = 0  # facts in the base
     measures_named: frozenset[str] = frozenset()  # words naming what a figure measures ("miskin", "stunting")
     now_words: frozenset[str] = frozenset()  # "sekarang", "berikutnya": the present or what comes next
+    exclusive: frozenset[str] = frozenset()  # what the message asks about alone ("Kemnaker sendiri")
 
     @property
     def tokens(self) -> frozenset[str]:
@@ -621,6 +622,9 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
                     and concept not in query_tokens and not {head, stem} & profile.terms.broad]
         if "howmany" in reading.asks and any(not _contains(profile, t) for t in query.measured):
             # "Berapa angka stunting?" needs a figure of stunting, not any figure of the place and year.
+            conflicts.append(Gap("howmany", tuple(sorted(reading.counted))))
+        elif "howmany" in reading.asks and query.exclusive & profile.terms.denied:
+            # "Padat karya Kemnaker sendiri serap berapa?" of a fact whose figures are "bukan Kemnaker"
             conflicts.append(Gap("howmany", tuple(sorted(reading.counted))))
         elif "howmany" in reading.asks and not query.measured and reading.counted \
                 and reading.counted <= HEADCOUNTS and any(w in profile.words for w in query.measures_named):

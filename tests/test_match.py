@@ -818,3 +818,27 @@ def test_a_neutral_fact_with_no_amount_does_not_answer_a_claimed_amount(seeded_s
             "kabupaten prioritas NTT mulai 1 Agustus. Siapkan KK dan KTP.\n\nini betul ka?")
     answer = check(seeded_service, text)
     assert not (answer.answered and answer.matches[0].fact.id == "ntt-2021-kabupaten-prioritas")
+
+
+def test_a_count_asked_of_one_body_alone_is_not_answered_by_a_fact_that_excludes_it(seeded_service):
+    """The padat karya figures are "mostly PUPR, not Kemnaker": they do not count Kemnaker's own work,
+    but they do answer whose work it was."""
+    alone = check(seeded_service, "tahun 2021 padat karya Kemnaker sendiri di NTT menyerap berapa tenaga kerja?")
+    assert not (alone.answered and alone.matches[0].fact.id == "padat-karya-ntt")
+    assert top(seeded_service, "padat karya di NTT menyerap berapa tenaga kerja sampai Oktober 2021? dari Kemnaker kah?") \
+        == "padat-karya-ntt"
+
+
+def test_an_english_what_was_the_rate_question_asks_a_figure(seeded_service):
+    """"What was Papua's rate?" is a how-many question: the list of Papua's priority districts, which gives
+    no rate, is no answer; a fact with the district's rate is."""
+    assert not check(seeded_service, "what was the extreme poverty rate of Papua in 2021?").answered
+    assert top(seeded_service, "what was the extreme poverty rate of Rote Ndao in 2021?") == \
+        "angka-kemiskinan-ekstrem-lima-kabupaten"
+
+
+def test_hearsay_and_a_slip_of_the_island_s_name(analyzer, seeded_service):
+    """"kata orang" (people say) reports a claim, it counts no people; "Manggarai Timor" is Manggarai Timur."""
+    assert "penduduk" not in [t.token for t in analyzer.query_terms(analyzer.tokens("kata orang begitu"))]
+    assert top(seeded_service, "kemiskinan ekstrem manggarai timor tahun 2021 berapa persen?") == \
+        "angka-kemiskinan-ekstrem-lima-kabupaten"

@@ -30,7 +30,7 @@ from bot.store.vocabulary import Vocabulary, VocabularyRecords, generation, inde
 ORIGIN_FILE = "file"
 ORIGIN_BOT = "bot"
 BM25_WEIGHTS = (1.0, 2.0, 0.6)  # search_text, search_keywords, search_stems
-ANALYSIS_VERSION = "7"  # bump when the analyzer's output for facts changes: every fact is reindexed
+ANALYSIS_VERSION = "8"  # bump when the analyzer's output for facts changes: every fact is reindexed
 FACT_CACHE = 8192  # facts kept parsed in memory
 IMPORT_BATCH = 25  # facts per transaction in `import_facts`: the write lock is held briefly
 
