@@ -82,6 +82,11 @@ class Number:
     year: str = ""  # the year and month the figure is for, when its clause names them
     month: str = ""
 
+    @property
+    def figure(self) -> bool:
+        """A number of something (not a bare number, nor the day of a date)."""
+        return self.unit not in ("", DATE)
+
 
 @dataclass(frozen=True)
 class Qualifiers:
@@ -694,7 +699,7 @@ class Analyzer:
         forms = {t for token in asked for t in (token, _without_clitic(token))}
         kinds = {kind for kind in ASKED if forms & lex.asks.get(kind, frozenset())}
         if "howmany" in kinds and forms & lex.asks["howmany"] <= lex.asks.get("tally", frozenset()) \
-                and any(n.unit not in ("", DATE) for n in self.numbers(self.merge(tokens))):
+                and any(n.figure for n in self.numbers(self.merge(tokens))):
             kinds.discard("howmany")  # "apakah angka 212.672 jiwa itu jumlah …?": a figure given, not asked
         raw_asked = {w for i in kept if questions[i] for w in raw[i]}
         if {"what", "whats"} & raw_asked and {"rate", "rates", "percentage", "percent"} & raw_asked:
@@ -829,13 +834,14 @@ class Analyzer:
                 return "which"
         return ""
 
-    def asked_places(self, reading: Reading, parts: Sequence[Part]) -> Reading:
-        """The places each kind of question is asked of, from the sentences that ask it (typos corrected):
-        "Papua berapa persen? katanya lebih miskin dari NTT" asks Papua's figure; "kabupaten mana … di
-        NTT? beta dengar Sumba Tengah" asks about NTT, and Sumba Tengah is a guess to check."""
+    def asked_places(self, reading: Reading, parts: Sequence[Part], qualifiers: Sequence[Qualifiers]) -> Reading:
+        """The places each kind of question is asked of, from the sentences that ask it (typos corrected;
+        `qualifiers` are each sentence's): "Papua berapa persen? katanya lebih miskin dari NTT" asks
+        Papua's figure; "kabupaten mana … di NTT? beta dengar Sumba Tengah" asks about NTT, and Sumba
+        Tengah is a guess to check."""
         def places(keep: Callable[[list[str]], bool]) -> frozenset[str] | None:
-            named = frozenset(p for part in parts if part.question and keep(list(part.tokens))
-                              for p in self.qualifiers(list(part.tokens)).places)
+            named = frozenset(p for part, said in zip(parts, qualifiers, strict=True)
+                              if part.question and keep(list(part.tokens)) for p in said.places)
             return named or None
 
         howmany = self.lexicon.asks.get("howmany", frozenset())

@@ -108,8 +108,10 @@ class Checker:
                     self._lexicon_words.setdefault(word[0], []).append(word)
         asks = analyzer.lexicon.asks
         self._reason_words = asks.get("why", frozenset()) | asks.get("reasons", frozenset())
-        self._measured = {w for t in analyzer.query_terms(sorted(analyzer.lexicon.measures)) for w in (t.token, t.stem)}
-        self._measure_words = frozenset(t.token for t in analyzer.query_terms(sorted(analyzer.lexicon.measures)))
+        measures = analyzer.query_terms(sorted(analyzer.lexicon.measures))
+        self._measured = {w for t in measures for w in (t.token, t.stem)}
+        self._measure_words = frozenset(t.token for t in measures)
+        self._now_words = asks.get("now", frozenset())
 
     def check(self, text: str | None) -> Answer:
         """The best verified facts for `text`, or why there are none."""
@@ -126,8 +128,10 @@ class Checker:
         if "howmany" in reading.asks:
             asked = [t for part in parts if part.question for t in part.tokens] or merged
             reading = replace(reading, counted=self.analyzer.counted(asked))
+        # What each sentence pins down (a number is never read across a sentence boundary).
+        said = [self.analyzer.qualifiers(list(p.tokens)) for p in parts]
         if {"howmany", "which"} & reading.asks:
-            reading = self.analyzer.asked_places(reading, parts)
+            reading = self.analyzer.asked_places(reading, parts, said)
         terms = [t for t in self.analyzer.query_terms(merged) if t.token not in neutral]
         words = tuple(t.token for t in terms)
         # The words of a pasted link's address count a little, beside the message's own words.
@@ -154,8 +158,7 @@ class Checker:
         linked = {hit.fact.id for hit in cited}
         candidates = [match.Candidate(hit.fact, self._profile(hit), hit.relevance, hit.fact.id in linked)
                       for hit in hits.values()]
-        # What each sentence pins down (a number is never read across a sentence boundary).
-        qualifiers = union(*(self.analyzer.qualifiers(list(p.tokens)) for p in parts)) if parts else Qualifiers()
+        qualifiers = union(*said) if said else Qualifiers()
         concepts = tuple((t.token, *self._concepts[t.token]) for t in terms if t.token in self._concepts)
         question = match.Query(tuple(terms), weights, reading, qualifiers, self._phrase_weights(vocabulary),
                                concepts=concepts, measures=self._measures,
@@ -166,7 +169,7 @@ class Checker:
                                broader=self.analyzer.lexicon.broader, role_groups=self.analyzer.lexicon.role_groups,
                                reason_words=self._reason_words, loose=self._loose_compounds(terms),
                                documents=vocabulary.documents, measures_named=self._measure_words,
-                               now_words=self.analyzer.lexicon.asks.get("now", frozenset()),
+                               now_words=self._now_words,
                                exclusive=self.analyzer.exclusive(merged))
         judged = match.rerank(question, candidates, self._months)
         judged = match.in_time_order(judged, qualifiers, self._months)

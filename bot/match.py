@@ -83,6 +83,7 @@ DETAILS = frozenset({"number", "role"})  # contradicted details: the lightest of
 BLOCKING_COST, UNADDRESSED_COST, DETAIL_COST = 0.15, 0.1, 0.03  # score shares a correction costs in ranking
 FIGURE_UNITS = frozenset({"people", "households", "percent"})
 HEADCOUNTS = frozenset({"people", "households"})
+ROUNDED_TO = 1000  # a figure said to the thousand ("212 ribuan") stands for any it rounds or cuts to
 CLAIMED_UNITS = frozenset({"money", "people", "households", "percent"})  # figures a claim may state
 GENERIC = frozenset({"angka", "tingkat", "jumlah", "data", "persen", "persentase", "total", "berita", "info"})
 ANY = "any"
@@ -352,8 +353,7 @@ def programme_gaps(asked: Qualifiers, covered: Qualifiers) -> list[Gap]:
     return []
 
 
-def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool, profile: Profile | None = None,
-              period_missing: bool = False) -> list[Gap]:
+def kind_gaps(query: Query, profile: Profile, fact: Fact, echoed: bool, period_missing: bool = False) -> list[Gap]:
     """What the question asks for that the fact cannot give.
 
     now: a current fact; who: a person (in the role asked, if one is named); how many: a number of
@@ -361,6 +361,7 @@ def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool, profile:
     result, not a plan. A year the fact was written before is covered only as a plan.
     """
     gaps = []
+    terms = profile.terms
     reading, asked = query.reading, query.qualifiers
     asks = reading.asks
     if "now" in asks and not echoed and not is_current(fact, query.today):
@@ -381,7 +382,7 @@ def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool, profile:
         gaps.append(Gap("howmany", tuple(sorted(reading.counted))))
     if "rank" in asks and "rank" not in terms.says:
         gaps.append(Gap("rank"))
-    if "why" in asks and not _gives_reason(query, terms, profile):
+    if "why" in asks and not _gives_reason(query, profile):
         gaps.append(Gap("why"))
     if "outcome" in asks and "plan" in terms.says:
         gaps.append(Gap("plan"))
@@ -408,14 +409,14 @@ def kind_gaps(query: Query, terms: FactTerms, fact: Fact, echoed: bool, profile:
     return gaps
 
 
-def _gives_reason(query: Query, terms: FactTerms, profile: Profile | None = None) -> bool:
+def _gives_reason(query: Query, profile: Profile) -> bool:
     """Whether a fact gives a reason about what a why-question asks: a sentence of it with a reason
     word ("karena") names the question's main topic word that the fact holds (not just any "because"
     in the fact)."""
     topical = [t for t in query.terms if t.kind == CONTENT and t.token not in GENERIC
                and not {t.token, t.stem, t.token.removesuffix("nya")} & query.reason_words]
-    if profile is not None:
-        topical = [t for t in topical if _contains(profile, t)] or topical
+    topical = [t for t in topical if _contains(profile, t)] or topical
+    terms = profile.terms
     if not topical:
         return bool(terms.reasons)
     topic = max(topical, key=lambda t: query.weights.get(t.token, 0.0))
@@ -585,11 +586,12 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
         profile = candidate.profile
         fact = candidate.fact
         words, stems = profile.words, profile.stems
-        matched = [t for t in terms if t.token in words or t.stem in stems]
-        if rounded:  # "212 ribuan" for 212.672: a figure given to the thousand is the fact's figure
+        about: set[int] = set()  # "212 ribuan" for 212.672: a figure given to the thousand is the fact's figure
+        if rounded:
             values = [n.value for n in profile.terms.qualifiers.numbers]
-            about = {id(t) for t in rounded if t not in matched and any(_rounds_to(v, t.token) for v in values)}
-            matched = [t for t in terms if id(t) in about or t.token in words or t.stem in stems] if about else matched
+            about = {id(t) for t in rounded if not (t.token in words or t.stem in stems)
+                     and any(_rounds_to(v, t.token) for v in values)}
+        matched = [t for t in terms if t.token in words or t.stem in stems or id(t) in about]
         shared = tuple(map(id, matched))
         if not candidate.linked:
             rejected = set_aside.get(shared)
@@ -620,16 +622,7 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
         narrower = [(concept, head) for concept, (head, stem) in query.measures.items()
                     if concept in profile.words and (head in query_tokens or stem in query_tokens)
                     and concept not in query_tokens and not {head, stem} & profile.terms.broad]
-        if "howmany" in reading.asks and any(not _contains(profile, t) for t in query.measured):
-            # "Berapa angka stunting?" needs a figure of stunting, not any figure of the place and year.
-            conflicts.append(Gap("howmany", tuple(sorted(reading.counted))))
-        elif "howmany" in reading.asks and query.exclusive & profile.terms.denied:
-            # "Padat karya Kemnaker sendiri serap berapa?" of a fact whose figures are "bukan Kemnaker"
-            conflicts.append(Gap("howmany", tuple(sorted(reading.counted))))
-        elif "howmany" in reading.asks and not query.measured and reading.counted \
-                and reading.counted <= HEADCOUNTS and any(w in profile.words for w in query.measures_named):
-            # "Jumlah penduduk NTT berapa juta?" asks how many people live there, and a count of the
-            # poor is no answer: a fact whose figures measure something the message never names.
+        if "howmany" in reading.asks and _counts_something_else(query, profile):
             conflicts.append(Gap("howmany", tuple(sorted(reading.counted))))
         if reading.mode in (CHECK, STATEMENT) and not fact.verdict:
             # "… bantuan Rp 2 juta per KK mulai 1 Agustus": a neutral fact with no amount at all neither
@@ -640,8 +633,7 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
             # Its figures are of another quantity: the rate of extreme poverty is no poverty rate.
             conflicts += [Gap("broader", (head,), (concept,)) for concept, head in narrower]
         if reading.mode != STATEMENT:
-            conflicts += kind_gaps(query, profile.terms, fact, echoed, profile,
-                                   any(g.kind in ("year", "month") for g in conflicts))
+            conflicts += kind_gaps(query, profile, fact, echoed, any(g.kind in ("year", "month") for g in conflicts))
         elif "now" in reading.asks and not echoed and not fact.verdict and not is_current(fact, query.today) \
                 and _now_said_of(query, profile):
             # A forward about the present or the future ("mulai bulan depan …") is not confirmed by an
@@ -708,8 +700,7 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
         shown = tuple(t.token for t in matched)
         match = Match(fact, round(score, 4), round(confidence, 4), shown,
                       gaps=tuple(conflicts) if not answers else (), differences=differences)
-        unaddressed = sum(1 for n in asked.numbers
-                          if n.unit not in ("", DATE) and not any(c.unit == n.unit for c in covered.numbers))
+        unaddressed = sum(1 for n in asked.numbers if n.figure and not any(c.unit == n.unit for c in covered.numbers))
         judgements.append(Judgement(match, answers, confident and not answers, echoed, unaddressed, covered,
                                     len(narrower)))
     # Answers first, a repeated rated claim leading; then by score, less what the fact must correct (a
@@ -717,6 +708,19 @@ def rerank(query: Query, candidates: Iterable[Candidate], months: Sequence[str] 
     judgements.sort(key=lambda j: (not j.answers, not j.nearest, not (j.answers and j.echoed), -j.standing,
                                    j.match.fact.id))
     return judgements
+
+
+def _counts_something_else(query: Query, profile: Profile) -> bool:
+    """Whether a fact's figures are of something other than what a how-many question counts."""
+    if any(not _contains(profile, t) for t in query.measured):
+        return True  # "Berapa angka stunting?" needs a figure of stunting, not any figure of the place and year
+    if query.exclusive & profile.terms.denied:
+        return True  # "Padat karya Kemnaker sendiri serap berapa?" of a fact whose figures are "bukan Kemnaker"
+    # "Jumlah penduduk NTT berapa juta?" asks how many people live there, and a count of the poor is no
+    # answer: a fact whose figures measure something the message never names.
+    counted = query.reading.counted
+    return not query.measured and bool(counted) and counted <= HEADCOUNTS and any(
+        w in profile.words for w in query.measures_named)
 
 
 def _now_said_of(query: Query, profile: Profile) -> bool:
@@ -739,14 +743,14 @@ def _rounds_to(value: float, token: str) -> bool:
     """Whether a figure given to the thousand ("212000", said "212 ribu") is `value` rounded or cut
     to the thousand: 212.672 is "212 ribuan", 15.820 "15 ribu" or "16 ribu", but not "210 ribu"."""
     number = int(token)
-    unit = 1000
-    return value >= unit and number in (math.floor(value / unit) * unit, round(value / unit) * unit)
+    return value >= ROUNDED_TO and number in (math.floor(value / ROUNDED_TO) * ROUNDED_TO,
+                                              round(value / ROUNDED_TO) * ROUNDED_TO)
 
 
 def _asks_figure(reading: Reading, asked: Qualifiers, covered: Qualifiers) -> bool:
     """The message asks for a figure or states one that the fact does not give word for word."""
     given = {n.token for n in covered.numbers}
-    return "howmany" in reading.asks or any(n.unit not in ("", DATE) and n.token not in given for n in asked.numbers)
+    return "howmany" in reading.asks or any(n.figure and n.token not in given for n in asked.numbers)
 
 
 def _asks_later(conflicts: Sequence[Gap], terms: FactTerms) -> bool:
