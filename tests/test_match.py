@@ -842,3 +842,15 @@ def test_hearsay_and_a_slip_of_the_island_s_name(analyzer, seeded_service):
     assert "penduduk" not in [t.token for t in analyzer.query_terms(analyzer.tokens("kata orang begitu"))]
     assert top(seeded_service, "kemiskinan ekstrem manggarai timor tahun 2021 berapa persen?") == \
         "angka-kemiskinan-ekstrem-lima-kabupaten"
+
+
+def test_a_day_of_a_month_is_no_figure(analyzer):
+    """"17 Oktober" is a date: it is not "a number" that a bare "berapa?" can be answered with, nor a
+    figure given that turns "jumlah …?" into a question about it; "vs" between periods is no topic."""
+    day = Number(17.0, "date", "17", month="oktober")
+    assert not day.figure and Number(54.0, "blk", "54").figure
+    assert not has_count([day], frozenset(), Qualifiers())
+    reading = analyzer.read("jumlah penduduk miskin ekstrem yang diumumkan 17 Oktober 2021?")
+    assert "howmany" in reading.asks
+    assert [t.token for t in analyzer.query_terms(analyzer.tokens("maret 2021 vs september 2022"))] == \
+        ["maret", "2021", "september", "2022"]
